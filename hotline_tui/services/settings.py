@@ -1,0 +1,57 @@
+"""Office settings stored in the database as JSON values, with defaults."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from hotline_tui.store.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "clerk_name": "",
+    # difficulty tiers: name and working days (0 = same day)
+    "tiers": [
+        {"days": 0, "name": "当日"},
+        {"days": 3, "name": "3日"},
+        {"days": 5, "name": "5日"},
+        {"days": 15, "name": "15日"},
+    ],
+    "warn_hours": [48, 24],
+    "sign_limit_workdays": 1,
+}
+
+
+def get_setting(db: Session | Connection, key: str) -> Any:
+    row = db.get(Setting, key) if isinstance(db, Session) else None
+    if row is None and not isinstance(db, Session):
+        from sqlalchemy import select
+
+        val = db.execute(select(Setting.value).where(Setting.key == key)).scalar()
+        return json.loads(val) if val is not None else DEFAULTS.get(key)
+    return json.loads(row.value) if row is not None else DEFAULTS.get(key)
+
+
+def set_setting(s: Session, key: str, value: Any) -> None:
+    row = s.get(Setting, key)
+    text = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        s.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+        s.add(row)
+
+
+def clerk_name(s: Session | Connection) -> str:
+    """Who is acting, for the history: the setting, else the login name."""
+    name = get_setting(s, "clerk_name")
+    if name:
+        return str(name)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on some systems
+        return "clerk"
