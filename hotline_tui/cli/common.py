@@ -82,8 +82,8 @@ def run_guarded(app: typer.Typer) -> int:
     from hotline_tui.i18n import t
 
     try:
-        app(standalone_mode=False)
-        return 0
+        rc = app(standalone_mode=False)  # a typer.Exit(n) comes back here as n
+        return rc if isinstance(rc, int) else 0
     except UserError as exc:
         typer.echo(t("error.prefix") + str(exc), err=True)
         return 1
@@ -94,12 +94,9 @@ def run_guarded(app: typer.Typer) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        # Typer bundles its own click: its usage errors carry show() and exit_code.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
             return exc.exit_code
         path = _log_crash()
         typer.echo(t("error.prefix") + t("error.internal", path=path), err=True)
