@@ -12,6 +12,10 @@ from hotline_tui.store.models import Setting
 
 DEFAULTS: dict[str, Any] = {
     "clerk_name": "",
+    # the office as printed on sheets: "<office_name>工单交办单"
+    "office_name": "西山县12345热线",
+    # folder for dispatch sheets written from the TUI ("" = 交办单 in the data folder)
+    "sheets_dir": "",
     # difficulty tiers: name and working days (0 = same day)
     "tiers": [
         {"days": 0, "name": "当日"},
@@ -21,6 +25,12 @@ DEFAULTS: dict[str, Any] = {
     ],
     "warn_hours": [48, 24],
     "sign_limit_workdays": 1,
+    # how deadlines are counted in working days (domain/deadlines.py DueRule)
+    "due_rule": {
+        "count_dispatch_day": False,
+        "end_of_day": "23:59:59",
+        "same_day_rolls_to_next_workday": True,
+    },
 }
 
 
