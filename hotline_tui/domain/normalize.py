@@ -7,12 +7,15 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 _WS = re.compile(r"\s+")
+_SCI = re.compile(r"\d(?:\.\d+)?[eE]\+?\d{1,2}")
 
 
 def clean_text(value: object) -> str:
     """Strip, fold NFKC-compatible spaces, keep inner line breaks as single newlines."""
     if value is None:
         return ""
+    if isinstance(value, str) and value.isprintable() and "  " not in value:
+        return value.strip()  # fast path: no line breaks, odd spaces or control characters
     s = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ")
     s = s.replace("\xa0", " ")
     lines = [_WS.sub(" ", line).strip() for line in s.split("\n")]
@@ -21,6 +24,8 @@ def clean_text(value: object) -> str:
 
 def to_halfwidth(s: str) -> str:
     """Full-width ASCII (０-９ Ａ-Ｚ －) to half-width; other characters unchanged."""
+    if s.isascii():
+        return s
     return "".join(
         chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else (" " if c == "\u3000" else c)
         for c in s
@@ -46,6 +51,10 @@ def clean_phone(value: object) -> str:
     s = to_halfwidth(str(value)).strip().strip("'")
     if re.fullmatch(r"\d+\.0", s):
         s = s[:-2]
+    elif _SCI.fullmatch(s):  # 1.3812345678E+10: a number Excel wrote out in scientific form
+        num = float(s)
+        if num.is_integer() and abs(num) < 1e16:
+            s = str(int(num))
     # keep digits, +, - and the separators between several numbers
     s = re.sub(r"[\s]+", "", s)
     s = re.sub(r"[，,;；/、]+", ",", s)
@@ -72,6 +81,14 @@ _CN_DATE = re.compile(
     r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:(\d{1,2})[时:点](?:(\d{1,2})分?)?(?::?(\d{1,2})秒?)?)?$"
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_YMD_HMS = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _whole_second(dt: datetime) -> datetime:
+    """To the nearest second (a float-made 09:02:59.999999 is 09:03:00)."""
+    if dt.microsecond >= 500_000:
+        dt += timedelta(seconds=1)
+    return dt.replace(microsecond=0)
 
 
 class BadDate(ValueError):
@@ -86,17 +103,23 @@ def parse_datetime(value: object) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None, microsecond=0)
+        return _whole_second(value.replace(tzinfo=None))
     if isinstance(value, date):
         return datetime.combine(value, time())
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and (
+            19000101 <= value <= 29991231 or 19000101000000 <= value <= 29991231235959
+        ):  # 20261102 or 20261102090300 stored as a number
+            return parse_datetime(str(int(value)))
         if 1 <= value < 2958466:  # Excel serial day number
-            return (_EXCEL_EPOCH + timedelta(days=float(value))).replace(microsecond=0)
+            # rounded: 46328.377083333 is 09:03:00, not 09:02:59.99997
+            return _EXCEL_EPOCH + timedelta(seconds=round(float(value) * 86400))
         raise BadDate(str(value))
     s = to_halfwidth(str(value)).strip()
     if not s:
         return None
     s = re.sub(r"\s+", " ", s)
+    s = _meridiem(s)
     m = _CN_DATE.match(s)
     if m:
         y, mo, d, h, mi, se = (int(g) if g else 0 for g in m.groups())
@@ -106,7 +129,14 @@ def parse_datetime(value: object) -> datetime | None:
             raise BadDate(s) from exc
     if re.fullmatch(r"\d{5}(\.\d+)?", s):
         return parse_datetime(float(s))
-    s2 = re.sub(r"\.\d+$", "", s)  # fractional seconds
+    s2 = re.sub(r"(:\d{2})\.\d+$", r"\1", s)  # fractional seconds (not 2026.11.02)
+    m = _YMD_HMS.fullmatch(s2)  # the common shapes, without strptime's cost
+    if m:
+        y, _sep, mo, d, h, mi, se = (int(g) if g and g.isdigit() else 0 for g in m.groups())
+        try:
+            return datetime(y, mo, d, h, mi, se)
+        except ValueError as exc:
+            raise BadDate(s) from exc
     for pat in _DATE_PATTERNS:
         try:
             return datetime.strptime(s2, pat)
@@ -121,6 +151,39 @@ def parse_datetime(value: object) -> datetime | None:
         except ValueError as exc:
             raise BadDate(s) from exc
     raise BadDate(s)
+
+
+_MERIDIEM = re.compile(r"\s*(上午|下午|AM|PM|am|pm)\s*(\d{1,2})(:\d{1,2}(?::\d{1,2})?)")
+
+
+def _meridiem(s: str) -> str:
+    """'2026/11/2 下午 3:05:00' (Windows, Chinese locale) -> '2026/11/2 15:05:00'."""
+    m = _MERIDIEM.search(s)
+    if not m:
+        return s
+    hour = int(m.group(2))
+    if m.group(1) in ("下午", "PM", "pm") and hour < 12:
+        hour += 12
+    elif m.group(1) in ("上午", "AM", "am") and hour == 12:
+        hour = 0
+    return s[: m.start()] + f" {hour}{m.group(3)}" + s[m.end():]
+
+
+def clean_line(value: object) -> str:
+    """Like clean_text, on one line: inner line breaks become single spaces."""
+    return clean_text(value).replace("\n", " ")
+
+
+_URGENT_WORDS = ("特急", "加急", "紧急", "急件")
+_NOT_URGENT = re.compile(r"^(不|非|一般|普通|无)")
+
+
+def is_urgent(text: str) -> bool:
+    """紧急程度 text -> urgent flag: 紧急/特急/加急 yes; 不紧急/非紧急/一般/普通 no."""
+    s = re.sub(r"\s+", "", text or "")
+    if not s or _NOT_URGENT.match(s):
+        return False
+    return any(w in s for w in _URGENT_WORDS)
 
 
 def parse_bool(value: object) -> bool:
