@@ -190,3 +190,31 @@ def test_header_columns_in_any_order(engine, db_path, tmp_path):
     path = write_xlsx(tmp_path / "e.xlsx", rows, header=list(reversed(HEADER)))
     assert import_file(engine, path).created == 2
     assert orders(db_path)["XS20261102002"]["caller_phone"] == "13800000002"
+
+
+def test_reimport_keeps_type_confirmed_at_triage(engine, tmp_path):
+    """Once the clerk has triaged an order, the upstream type no longer overwrites hers."""
+    import csv
+
+    from hotline_tui.domain.states import Event
+    from hotline_tui.services.importer import import_file
+    from hotline_tui.services.orders import find_order, record
+    from hotline_tui.store.engine import session
+
+    def write(kind: str):
+        p = tmp_path / f"e_{kind}.csv"
+        with p.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["工单编号", "来电时间", "诉求类型", "诉求内容"])
+            w.writerow(["T-1", "2026-11-02 09:00", kind, "小区路灯不亮"])
+        return p
+
+    import_file(engine, write("咨询"))
+    with session(engine) as s:
+        o = find_order(s, "T-1")
+        record(s, o, Event.TRIAGE, changes={"request_type": "投诉", "tier_days": 3}, actor="t")
+        s.commit()
+    res = import_file(engine, write("求助"))
+    assert res.unchanged == 1 and res.updated == 0
+    with session(engine) as s:
+        assert find_order(s, "T-1").request_type == "投诉"

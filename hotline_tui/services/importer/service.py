@@ -67,6 +67,10 @@ class ImportResult:
         }
 
 
+# Fields the clerk confirms at triage; a re-import changes them only while the order is new.
+CLERK_CONFIRMED = ("request_type",)
+
+
 def find_header(
     sheets: list[RawSheet], aliases: dict[str, str]
 ) -> tuple[RawSheet, HeaderMatch] | None:
@@ -196,7 +200,7 @@ class _Import:
         if not batch:
             return
         conn = self.s.connection()
-        cols = [_O.c.id, _O.c.order_no] + [_O.c[f] for f in self.fields]
+        cols = [_O.c.id, _O.c.order_no, _O.c.status] + [_O.c[f] for f in self.fields]
         nos = [f["order_no"] for _, f in batch]
         existing = {r.order_no: r for r in conn.execute(select(*cols).where(_O.c.order_no.in_(nos)))}
         new: list[tuple[int, dict[str, Any]]] = []
@@ -207,6 +211,10 @@ class _Import:
                 new.append((rownum, f))
                 continue
             diff = {k: f[k] for k in self.fields if not same_value(getattr(row, k), f[k])}
+            if row.status != self.create_status:
+                # the clerk confirmed these at triage: the upstream value no longer wins
+                for k in CLERK_CONFIRMED:
+                    diff.pop(k, None)
             if diff:
                 changed.append((rownum, row.id, diff))
             else:
