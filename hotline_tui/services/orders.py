@@ -46,11 +46,14 @@ def record(
     actor: str | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    extra_changes: dict[str, list[Any]] | None = None,
 ) -> WorkOrder:
     """Apply `event` with field `changes` to `order` and add its history row.
 
     The caller commits (so several orders can share one transaction). Raises
     TransitionError when the state machine refuses, StaleOrder on a version clash.
+    `extra_changes` ({"name": [old, new]}) are written to the history's changes as given,
+    for things kept outside work_order (assisting units, the answer used, ...).
     """
     if expected_version is not None and order.version != expected_version:
         raise StaleOrder(order.order_no)
@@ -63,6 +66,8 @@ def record(
         if old != value:
             diff[field] = [_jsonable(old), _jsonable(value)]
             setattr(order, field, value)
+    for key, pair in (extra_changes or {}).items():
+        diff[key] = [_jsonable(v) for v in pair]
     if new_status != old_status:
         order.status = new_status.value
     order.version = (order.version or 0) + 1 if order.id is not None else 1

@@ -65,6 +65,7 @@ class WorkOrder(SQLModel, table=True):
     dispatched_at: datetime | None = _dt()
     due_at: datetime | None = _dt()
     signed_at: datetime | None = _dt()
+    owner_id: int | None = Field(default=None, foreign_key="owner.id")  # models_owner
     replied_at: datetime | None = _dt()
     closed_at: datetime | None = _dt()
     is_demo: bool = False
@@ -94,3 +95,8 @@ class Setting(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True)
     value: str = Field(default="null", sa_column=Column(Text, nullable=False, default="null"))
+
+
+from hotline_tui.store import models_calendar  # noqa: E402,F401
+from hotline_tui.store import models_owner  # noqa: E402,F401
+from hotline_tui.store import models_triage  # noqa: E402,F401
