@@ -1,0 +1,1 @@
+"""Widgets of the workbench: the header line and the virtual order list."""
