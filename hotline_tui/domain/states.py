@@ -87,6 +87,10 @@ TRANSITIONS: dict[tuple[Status | None, Event], Status] = {
     (_S.DISPATCHED, _E.TO_MEETING): _S.MEETING,
     (_S.SIGNED, _E.TO_MEETING): _S.MEETING,
     (_S.MEETING, _E.MEETING_OUTCOME): _S.TRIAGED,
+    # a sent-back order whose responsibility is disputed also goes to the joint meeting
+    (_S.REWORK, _E.TO_MEETING): _S.MEETING,
+    # merged repeats (并单) close with their main order (services/merge.close_merged_with)
+    (_S.MERGED, _E.ACCEPT): _S.CLOSED,
 }
 for _st in OPEN_STATUSES:
     TRANSITIONS[(_st, _E.MERGE)] = _S.MERGED

@@ -24,6 +24,16 @@ DEFAULTS: dict[str, Any] = {
         {"days": 15, "name": "15日"},
     ],
     "warn_hours": [48, 24],
+    # the overdue queue (domain/escalation.py EscalationRules): overdue this many working
+    # days -> escalate (propose a leader sponsor); chased this often -> propose too; an
+    # overdue order is chased again after N working days; sponsored matters report every
+    # N days; repeat complaints: this many orders of one matter within N days
+    "escalate_after_workdays": 3,
+    "sponsor_after_chases": 3,
+    "chase_every_workdays": 1,
+    "sponsor_report_days": 7,
+    "repeat_window_days": 90,
+    "repeat_min_orders": 3,
     "sign_limit_workdays": 1,
     # how deadlines are counted in working days (domain/deadlines.py DueRule)
     "due_rule": {

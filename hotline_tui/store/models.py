@@ -99,4 +99,5 @@ class Setting(SQLModel, table=True):
 
 from hotline_tui.store import models_calendar  # noqa: E402,F401
 from hotline_tui.store import models_owner  # noqa: E402,F401
+from hotline_tui.store import models_queue  # noqa: E402,F401
 from hotline_tui.store import models_triage  # noqa: E402,F401
