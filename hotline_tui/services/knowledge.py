@@ -332,5 +332,8 @@ def direct_answer(engine: Engine, order_no: str, answer_id: int, actor: str | No
         if assists:
             s.exec(a.delete().where(a.c.order_id == order.id))
         bump_stats(s, order, old_unit, -1)
+        from hotline_tui.services.merge import close_merged_with
+
+        close_merged_with(s, order)  # orders merged into this one close with it
         s.commit()
         return DirectAnswerResult(order.order_no, order.status, row.id, row.topic, now)
