@@ -2,4 +2,5 @@
 
 from hotline_tui.cli import main
 
-main()
+if __name__ == "__main__":  # not when a helper process (multiprocessing spawn) imports it
+    main()

@@ -30,6 +30,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-32000")
     cur.close()
+    from hotline_tui.store.search import register_functions
+
+    register_functions(dbapi_conn)  # the search-index triggers call it (store/search.py)
 
 
 def make_engine(target: str | os.PathLike[str]) -> Engine:

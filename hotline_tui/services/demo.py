@@ -1,0 +1,474 @@
+"""Fill a database with the demo county: its units and N orders of the last six months.
+
+Decisions:
+- Only into a database that holds no real order (`is_demo = 0`): UserError otherwise.
+- A demo database that already has demo orders is *replaced*: its demo orders, their
+  history and the rows other tables keep for them are removed, units are kept and
+  updated by name, settings are kept. The CLI says how many orders were replaced.
+- SQLite: one transaction through the raw sqlite3 driver. Secondary indexes and the
+  search-index triggers are dropped first and re-created from their own SQL afterwards
+  (so indexes added by later migrations are rebuilt too); rows go in with executemany,
+  the search index is filled from the same chunks; then ANALYZE. Orders are made in
+  chunks of CHUNK in a helper process while the main one writes; that helper also writes
+  the history rows into a staging file of its own, copied in by one INSERT ... SELECT at
+  the end. Other databases: SQLAlchemy Core inserts, same rows.
+- Every demo order has is_demo = True and one history row per event of its life,
+  checked against the state machine (domain.states.next_status).
+- Deadlines of demo orders count weekdays only (not the holiday calendar).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine, make_url
+
+from hotline_tui.errors import UserError
+from hotline_tui.services import clock
+from hotline_tui.services.demo_text import (
+    HISTORY_COLUMNS,
+    ORDER_COLUMNS,
+    TIME_COLUMNS,
+    ChunkMaker,
+    County,
+    DayPlan,
+    plan_days,
+    unit_rows,
+)
+
+DEFAULT_ORDERS = 20_000
+DEFAULT_SEED = 12345
+CHUNK = 10_000
+MONTHS_DAYS = 183
+PARALLEL_FROM = 60_000  # below this, a helper process costs more than it saves
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+UNIT_COLUMNS = ("id", "name", "short_name", "kind", "phone", "leader", "pinyin", "initials",
+                "retired")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    target: str
+    orders: int
+    history: int
+    units: int
+    replaced: int  # demo orders that were there before and were replaced
+    seconds: float
+
+
+def pool_size(orders: int) -> int:
+    """Distinct rendered requests for a run: every order its own up to 2,000, then about
+    one per ten orders."""
+    return min(orders, max(2_000, orders // 10)) or 1
+
+
+# ------------------------------------------------------------------------ entry point
+
+def generate(
+    target: Engine | str | os.PathLike[str],
+    orders: int = DEFAULT_ORDERS,
+    *,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+    workers: int | None = None,
+    use_core: bool = False,
+) -> DemoResult:
+    """Fill `target` (an engine, a file path or URL) with the demo county and `orders`
+    orders; see the module docstring. `workers` helper processes make the rows (default:
+    one when there are two cores or more and the run is large); `use_core` forces the
+    portable SQLAlchemy path (tests)."""
+    from hotline_tui.store.engine import open_database
+    from hotline_tui.store.migrate import upgrade_if_needed
+
+    if orders < 0:
+        raise ValueError("orders must be >= 0")
+    started = time.perf_counter()
+    if isinstance(target, Engine):
+        engine, own = target, False
+        upgrade_if_needed(engine)
+    else:
+        engine, own = open_database(target), True
+    label = _label(engine)
+    try:
+        replaced = _check_target(engine, label)
+        now = (now or clock.now()).replace(microsecond=0)
+        county = County.load()
+        job = _Job(county, orders, seed, now, progress, workers)
+        path = _sqlite_path(engine)
+        if path is not None and not use_core:
+            engine.dispose()  # the load needs the file to itself
+            n_hist, n_units = _load_sqlite(path, job)
+        else:
+            n_hist, n_units = _load_core(engine, job)
+    finally:
+        if own:
+            engine.dispose()
+    return DemoResult(label, orders, n_hist, n_units, replaced,
+                      time.perf_counter() - started)
+
+
+def _label(engine: Engine) -> str:
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_path(engine: Engine) -> str | None:
+    url = make_url(str(engine.url))
+    if url.get_backend_name() != "sqlite":
+        return None
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return db
+
+
+def _check_target(engine: Engine, label: str) -> int:
+    """Refuse a database with real orders; return how many demo orders it has."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        real = conn.execute(text("SELECT 1 FROM work_order WHERE is_demo = 0 LIMIT 1")).first()
+        if real is not None:
+            raise UserError("error.demo_into_real", path=label)
+        return int(conn.execute(text("SELECT count(*) FROM work_order")).scalar() or 0)
+
+
+@dataclass
+class _Job:
+    county: County
+    orders: int
+    seed: int
+    now: datetime
+    progress: Progress | None
+    workers: int | None
+
+    def __post_init__(self) -> None:
+        self.plan: DayPlan = plan_days(self.orders, self.now, days=MONTHS_DAYS, seed=self.seed)
+        self.clerk: str = self.county.raw["clerk"]
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def helpers(self) -> int:
+        """Helper processes that make the rows: one on two cores or more for large runs."""
+        if self.workers is not None:
+            return max(0, self.workers) if self.orders > CHUNK else 0
+        return 1 if (os.cpu_count() or 1) >= 2 and self.orders >= PARALLEL_FROM else 0
+
+    def chunks(self, unit_ids: dict[int, int], first_id: int,
+               stage: str | None = None) -> Iterator[tuple]:
+        """(orders, search rows, history rows) per chunk, in order; made in helper processes
+        for large runs. `unit_ids` maps the county's unit numbers to database ids. With
+        `stage` (one helper), the helper writes the history rows into that SQLite file
+        itself and the third item is their number."""
+        specs = [(k, start, min(CHUNK, self.orders - start), first_id + start)
+                 for k, start in enumerate(range(0, self.orders, CHUNK))]
+        n_workers = self.helpers()
+        args = (self.county.raw, self.plan, self.clerk, self.seed, pool_size(self.orders),
+                unit_ids, stage if n_workers == 1 else None)
+        if n_workers <= 0:
+            _init_worker(*args[:-1], None)
+            for spec in specs:
+                yield _make_chunk(*spec)
+            return
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=args) as pool:
+            ahead = n_workers + 1
+            pending: list[Future] = []
+            it = iter(specs)
+            for spec in it:
+                pending.append(pool.submit(_make_chunk, *spec))
+                if len(pending) >= ahead:
+                    break
+            while pending:
+                fut = pending.pop(0)
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.append(pool.submit(_make_chunk, *nxt))
+                yield fut.result()
+
+
+_maker: ChunkMaker | None = None
+_stage: sqlite3.Connection | None = None
+STAGE_TABLE = "demo_history"
+
+
+def _init_worker(raw: dict[str, Any], plan: DayPlan, clerk: str, seed: int, pool: int,
+                 unit_ids: dict[int, int], stage: str | None) -> None:
+    global _maker, _stage
+    county = County.from_raw(raw, unit_ids)
+    _maker = ChunkMaker(county, plan, clerk, seed=seed, pool_size=pool)
+    _stage = None
+    if stage is not None:
+        _stage = sqlite3.connect(stage, isolation_level=None)
+        _stage.execute("PRAGMA journal_mode=OFF")
+        _stage.execute("PRAGMA synchronous=OFF")
+        _stage.execute(f"CREATE TABLE IF NOT EXISTS {STAGE_TABLE} "
+                       f"({', '.join(HISTORY_COLUMNS)})")
+
+
+def _make_chunk(chunk_no: int, first_index: int, count: int, first_id: int) -> tuple:
+    assert _maker is not None
+    orders, search, hist = _maker.make(chunk_no, first_index, count, first_id)
+    if _stage is None:
+        return orders, search, hist
+    _stage.execute("BEGIN")
+    _stage.executemany(_insert_sql(STAGE_TABLE, HISTORY_COLUMNS), hist)
+    _stage.execute("COMMIT")
+    return orders, search, len(hist)
+
+
+# --------------------------------------------------------------------- SQLite, bulk
+
+def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
+    from hotline_tui.store.search import TABLE, register_functions
+
+    db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    register_functions(db)
+    n_hist = 0
+    # History rows of a helper process go through a file of its own (its writes cost the
+    # main process nothing; one INSERT ... SELECT at the end). Attached before the
+    # transaction (ATTACH cannot happen inside one); read only once the helper is done.
+    stage = path + "-demo-stage" if job.helpers() == 1 else None
+    _remove(stage)
+    try:
+        mode = db.execute("PRAGMA main.journal_mode").fetchone()[0]
+        try:  # a rollback journal costs nothing for new pages; WAL would write them twice
+            db.execute("PRAGMA main.journal_mode=DELETE")
+        except sqlite3.OperationalError:
+            pass  # another connection is open: stay in WAL
+        for pragma in ("synchronous=OFF", "foreign_keys=OFF", "cache_size=-65536",
+                       "threads=2", "secure_delete=OFF", "main.locking_mode=EXCLUSIVE"):
+            db.execute(f"PRAGMA {pragma}")
+        if stage is not None:  # its table exists before the ATTACH: the schema is known
+            made = sqlite3.connect(stage)
+            made.execute(f"CREATE TABLE {STAGE_TABLE} ({', '.join(HISTORY_COLUMNS)})")
+            made.close()
+            db.execute("ATTACH DATABASE ? AS stage", (stage,))
+        # deferred: BEGIN IMMEDIATE would lock the staging file too, before the helper writes
+        db.execute("BEGIN")
+        job.tell("prepare", 0, 1)
+        saved = _drop_secondary(db)
+        _clear_demo(db)
+        unit_ids = _upsert_units(db, job.county)
+        n_units = len(unit_ids)
+        first_id = (db.execute("SELECT max(id) FROM work_order").fetchone()[0] or 0) + 1
+        job.tell("prepare", 1, 1)
+        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
+        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
+        order_sql = _insert_sql("work_order", ORDER_COLUMNS)
+        hist_sql = _insert_sql("order_history", HISTORY_COLUMNS)
+        search_sql = f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)"
+        done = 0
+        job.tell("orders", 0, job.orders)
+        for orders, search, hist in job.chunks(unit_ids, first_id, stage):
+            db.executemany(order_sql, orders)
+            search.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
+            db.executemany(search_sql, search)
+            if isinstance(hist, int):
+                n_hist += hist
+            else:
+                db.executemany(hist_sql, hist)
+                n_hist += len(hist)
+            done += len(orders)
+            job.tell("orders", done, job.orders)
+        if stage is not None and job.orders:  # the helper has finished and closed it
+            cols = ", ".join(HISTORY_COLUMNS)
+            db.execute(f"INSERT INTO order_history({cols}) SELECT {cols} "
+                       f"FROM stage.{STAGE_TABLE} ORDER BY rowid")
+        steps = len(saved) + 3
+        job.tell("index", 0, steps)
+        db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
+        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+        job.tell("index", 1, steps)
+        for i, sql in enumerate(saved, start=2):
+            db.execute(sql)
+            job.tell("index", i, steps)
+        _write_settings(db, job)
+        db.execute("PRAGMA analysis_limit=1000")
+        db.execute("ANALYZE main")
+        job.tell("index", steps - 1, steps)
+        db.execute("COMMIT")
+        if stage is not None:
+            db.execute("DETACH DATABASE stage")
+        db.execute("PRAGMA main.locking_mode=NORMAL")
+        if mode.lower() == "wal":
+            db.execute("PRAGMA main.journal_mode=WAL")
+        job.tell("index", steps, steps)
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    finally:
+        db.close()
+        _remove(stage)
+    return n_hist, n_units
+
+
+def _remove(path: str | None) -> None:
+    if path is None:
+        return
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return (f"INSERT INTO {table}({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})")
+
+
+def _drop_secondary(db: sqlite3.Connection) -> list[str]:
+    """Drop the search triggers and the secondary indexes of the tables the load writes;
+    return the SQL that re-creates them (indexes first, triggers last)."""
+    rows = db.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN "
+        "('work_order', 'order_history') AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+    ).fetchall()
+    indexes = [(n, s) for t, n, s in rows if t == "index"]
+    triggers = [(n, s) for t, n, s in rows if t == "trigger"]
+    for name, _ in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    return [s for _, s in indexes] + [s for _, s in triggers]
+
+
+def _referencing(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(table, column) pairs with a foreign key to `table`."""
+    out = []
+    for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+    ).fetchall():
+        for fk in db.execute(f'PRAGMA foreign_key_list("{name}")').fetchall():
+            if fk[2] == table:
+                out.append((name, fk[3]))
+    return out
+
+
+def _clear_demo(db: sqlite3.Connection) -> None:
+    """Remove the demo orders, their history and rows other tables keep for them (the
+    caller checked that no real order is there). The search triggers are dropped already."""
+    from hotline_tui.store.search import TABLE
+
+    if db.execute("SELECT 1 FROM work_order LIMIT 1").fetchone() is None:
+        return
+    for table, column in _referencing(db, "work_order"):
+        if table == "order_history":
+            continue
+        db.execute(f'DELETE FROM "{table}" WHERE "{column}" IS NOT NULL')
+    db.execute("DELETE FROM order_history")
+    db.execute("DELETE FROM work_order")
+    db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
+
+
+def _upsert_units(db: sqlite3.Connection, county: County) -> dict[int, int]:
+    """Insert or update the county's units by name; county unit number -> database id."""
+    out: dict[int, int] = {}
+    for row in unit_rows(county):
+        have = db.execute("SELECT id FROM unit WHERE name = ?", (row["name"],)).fetchone()
+        values = [row[c] for c in UNIT_COLUMNS[1:]]
+        if have is None:
+            cur = db.execute(_insert_sql("unit", UNIT_COLUMNS[1:]), values)
+            out[row["id"]] = int(cur.lastrowid)
+        else:
+            sets = ", ".join(f"{c} = ?" for c in UNIT_COLUMNS[1:])
+            db.execute(f"UPDATE unit SET {sets} WHERE id = ?", [*values, have[0]])
+            out[row["id"]] = int(have[0])
+    return out
+
+
+def _write_settings(db: sqlite3.Connection, job: _Job) -> None:
+    import json
+
+    db.execute("INSERT OR IGNORE INTO setting(key, value) VALUES ('clerk_name', ?)",
+               (json.dumps(job.clerk, ensure_ascii=False),))
+    info = {"orders": job.orders, "seed": job.seed, "generated_at": job.now.isoformat(sep=" ")}
+    db.execute("INSERT OR REPLACE INTO setting(key, value) VALUES ('demo', ?)",
+               (json.dumps(info, ensure_ascii=False),))
+
+
+# ------------------------------------------------------------ other databases, Core
+
+def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
+    """The portable path: SQLAlchemy Core, one transaction, same rows."""
+    from sqlalchemy import delete, insert, select, update
+
+    from hotline_tui.store.models import OrderHistory, Setting, Unit, WorkOrder
+
+    wo, oh, un, st = (WorkOrder.__table__, OrderHistory.__table__, Unit.__table__,
+                      Setting.__table__)
+    n_hist = 0
+    with engine.begin() as conn:
+        job.tell("prepare", 0, 1)
+        for table in _referencing_tables(wo):
+            conn.execute(delete(table))
+        conn.execute(delete(oh))
+        conn.execute(delete(wo))
+        unit_ids: dict[int, int] = {}
+        for row in unit_rows(job.county):
+            values = {c: row[c] for c in UNIT_COLUMNS[1:]}
+            have = conn.execute(select(un.c.id).where(un.c.name == row["name"])).scalar()
+            if have is None:
+                have = conn.execute(insert(un).values(**values)).inserted_primary_key[0]
+            else:
+                conn.execute(update(un).where(un.c.id == have).values(**values))
+            unit_ids[row["id"]] = int(have)
+        first_id = int(conn.execute(select(wo.c.id).order_by(wo.c.id.desc())).scalar() or 0) + 1
+        job.tell("prepare", 1, 1)
+        done = 0
+        job.tell("orders", 0, job.orders)
+        for orders, _search, hist in job.chunks(unit_ids, first_id):
+            conn.execute(insert(wo), [_core_row(ORDER_COLUMNS, r) for r in orders])
+            conn.execute(insert(oh), [_core_row(HISTORY_COLUMNS, r) for r in hist])
+            done += len(orders)
+            n_hist += len(hist)
+            job.tell("orders", done, job.orders)
+        import json
+
+        if conn.execute(select(st.c.key).where(st.c.key == "clerk_name")).first() is None:
+            conn.execute(insert(st).values(key="clerk_name",
+                                           value=json.dumps(job.clerk, ensure_ascii=False)))
+        conn.execute(delete(st).where(st.c.key == "demo"))
+        info = {"orders": job.orders, "seed": job.seed, "generated_at": job.now.isoformat(sep=" ")}
+        conn.execute(insert(st).values(key="demo", value=json.dumps(info, ensure_ascii=False)))
+    return n_hist, len(unit_ids)
+
+
+def _referencing_tables(table) -> list:  # noqa: ANN001 - a sqlalchemy Table
+    from hotline_tui.store.models import OrderHistory, SQLModel
+
+    out = []
+    for t in SQLModel.metadata.sorted_tables:
+        if t is OrderHistory.__table__:
+            continue
+        if any(fk.column.table is table for fk in t.foreign_keys):
+            out.append(t)
+    return out
+
+
+def _core_row(columns: tuple[str, ...], row: tuple) -> dict[str, Any]:
+    out = {}
+    for c, v in zip(columns, row, strict=True):
+        if c in TIME_COLUMNS or c == "at":
+            v = datetime.fromisoformat(v) if v is not None else None
+        out[c] = v
+    return out
