@@ -68,7 +68,7 @@ def upgrade_if_needed(engine: Engine) -> None:
     upgrade(engine)
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     from hotline_tui.store.engine import DatabaseError

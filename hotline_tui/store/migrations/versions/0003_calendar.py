@@ -1,7 +1,7 @@
 """The office's calendar entries (holidays and make-up workdays it entered itself).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from hotline_tui.store.types import LocalDateTime
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 work_order indexes for the repeat hint (address + time; area + category + time).
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from hotline_tui.store.types import LocalDateTime
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 register screen (open orders by owner, dispatched-not-signed, sign rates by unit and time).
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ OWNED_OPEN_WHERE = "status IN ('signed', 'replied', 'rework', 'meeting')"
 WAITING_WHERE = "status = 'dispatched'"
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

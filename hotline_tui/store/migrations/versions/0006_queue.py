@@ -3,7 +3,7 @@ with progress reports, merged repeats, the joint-meeting agenda, and the partial
 index of running orders.
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from hotline_tui.store.types import LocalDateTime
 RUNNING_WHERE = "status IN ('dispatched', 'signed', 'rework')"
 
 revision = "0006"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
