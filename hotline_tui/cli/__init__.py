@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sys
 
-from hotline_tui.cli.app import app
+from hotline_tui.cli import commands as _commands  # noqa: F401,E402
 
 # Each module adds its commands to `app` when imported.
 from hotline_tui.cli import core as _core  # noqa: F401,E402
-from hotline_tui.cli import commands as _commands  # noqa: F401,E402
+from hotline_tui.cli.app import app
 
 
 def main() -> None:

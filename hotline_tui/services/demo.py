@@ -109,11 +109,22 @@ def generate(
             n_hist, n_units = _load_sqlite(path, job)
         else:
             n_hist, n_units = _load_core(engine, job)
+        _finish(engine)
     finally:
         if own:
             engine.dispose()
     return DemoResult(label, orders, n_hist, n_units, replaced,
                       time.perf_counter() - started)
+
+
+def _finish(engine: Engine) -> None:
+    """What the other screens need of a demo: first-contact owners on the signed orders
+    (the register) and the unit-suggestion statistics (triage)."""
+    from hotline_tui.services.owners import fill_demo_owners
+    from hotline_tui.services.triage import rebuild_triage_stats
+
+    fill_demo_owners(engine)
+    rebuild_triage_stats(engine)
 
 
 def _label(engine: Engine) -> str:

@@ -97,7 +97,10 @@ class Setting(SQLModel, table=True):
     value: str = Field(default="null", sa_column=Column(Text, nullable=False, default="null"))
 
 
-from hotline_tui.store import models_calendar  # noqa: E402,F401
-from hotline_tui.store import models_owner  # noqa: E402,F401
-from hotline_tui.store import models_queue  # noqa: E402,F401
-from hotline_tui.store import models_triage  # noqa: E402,F401
+# The other areas' tables join the metadata when this module is imported.
+from hotline_tui.store import (  # noqa: E402
+    models_calendar,  # noqa: F401
+    models_owner,  # noqa: F401
+    models_queue,  # noqa: F401
+    models_triage,  # noqa: F401
+)
