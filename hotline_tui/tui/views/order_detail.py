@@ -18,6 +18,7 @@ from hotline_tui.domain.masking import mask_name, mask_phone
 from hotline_tui.i18n import t
 from hotline_tui.services.order_detail import OrderDetail
 from hotline_tui.tui.errors import message_for
+from hotline_tui.tui.modals.sign_for import OrderOwnerKeys  # sign-for / change of owner
 from hotline_tui.tui.screens.base import ShellScreen
 
 
@@ -39,7 +40,7 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-class OrderDetailScreen(ShellScreen):
+class OrderDetailScreen(OrderOwnerKeys, ShellScreen):
     """Dismissed with True when the order changed here (the list then reloads)."""
 
     TITLE_KEY = "screen.detail"
@@ -54,6 +55,8 @@ class OrderDetailScreen(ShellScreen):
         Binding("pagedown,space", "scroll('page_down')", "detail.page_down", id="detail.page_down", show=False),
         Binding("pageup", "scroll('page_up')", "detail.page_up", id="detail.page_up", show=False),
         Binding("t", "unit_return", "detail.unit_return", id="detail.unit_return"),
+        Binding("s", "sign_for", "detail.sign_for", id="detail.sign_for"),
+        Binding("c", "change_owner", "detail.change_owner", id="detail.change_owner"),
     ]
 
     def __init__(self, order_id: int) -> None:
@@ -178,6 +181,8 @@ class OrderDetailScreen(ShellScreen):
 
     # -- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.OWNER_ACTIONS:
+            return self.owner_action_allowed(action)
         if action == "platform_no":
             return bool(self.detail and self.detail.is_local)
         if action == "reveal":
