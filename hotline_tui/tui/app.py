@@ -21,6 +21,9 @@ from hotline_tui.tui.keys import (
 )
 from hotline_tui.tui.registry import TopScreen, discover
 
+# Seconds after start-up before the screens' warm-up reads run (after the first paint).
+WARM_DELAY_S = 2.0
+
 
 @dataclass
 class KeyRow:
@@ -85,6 +88,20 @@ class HotlineApp(App[None]):
         self.reload_keymap()
         if self.top_screens:
             self.switch_mode(self.top_screens[0].id)
+        if any(spec.warm for spec in self.top_screens):
+            self.set_timer(WARM_DELAY_S, self._warm_screens)
+
+    def _warm_screens(self) -> None:
+        self.run_worker(self._warm_in_thread, thread=True, group="warm", exit_on_error=False)
+
+    def _warm_in_thread(self) -> None:
+        """Each screen's warm-up read, off the event loop; a failure only costs speed."""
+        for spec in self.top_screens:
+            if spec.warm is not None:
+                try:
+                    spec.warm(self.engine)
+                except Exception:  # noqa: BLE001 - warming is an optimisation
+                    pass
 
     def _load_office(self) -> None:
         """The clerk's name for the header and the deadline warning window (two tiny reads)."""

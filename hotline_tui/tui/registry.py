@@ -17,6 +17,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from textual.screen import Screen
 
 
@@ -32,6 +33,9 @@ class TopScreen:
     """Builds the screen, called once on the first switch to it."""
     order: int = 100
     """Position among the top-level screens; the lowest is shown at start."""
+    warm: Callable[[Engine], object] | None = None
+    """Optional read run once in a background thread soon after start-up, so that the
+    screen's first open finds SQLite's pages and a pooled connection warm."""
 
 
 def discover() -> list[TopScreen]:

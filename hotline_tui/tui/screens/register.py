@@ -625,6 +625,13 @@ def edit_phone(screen: Any, owner: Any, done: Any = None) -> None:
         owner.phone, owner.open)), back)
 
 
+def _warm(engine) -> None:  # noqa: ANN001
+    from hotline_tui.services.owners import register_snapshot
+
+    register_snapshot(engine, waiting_limit=WAITING_PAGE)
+
+
 TOP_SCREEN = TopScreen(
-    id="register", key="f4", title_key="screen.register", factory=RegisterScreen, order=40
+    id="register", key="f4", title_key="screen.register", factory=RegisterScreen, order=40,
+    warm=_warm,
 )
