@@ -318,3 +318,16 @@ def test_signed_orders_never_without_owner(engine, unit):
     with engine.connect() as c:
         signed = c.execute(text("SELECT count(*) FROM work_order WHERE signed_at IS NOT NULL"))
         assert signed.scalar() == 3
+
+
+def test_order_detail_shows_the_owner(engine, unit):
+    """The order view names whom to call: the first-contact owner with phone and post."""
+    from hotline_tui.services.order_detail import load_order_detail
+
+    make_order(engine, "D1", unit, dispatched_at=datetime(2026, 11, 27, 9, 0))
+    o, _ = _order(engine, "D1")
+    assert load_order_detail(engine, o.id).owner == ""
+    owners.sign(engine, "D1", name="李建国", phone="13912345678", post="副站长",
+                at=datetime(2026, 11, 27, 10, 0))
+    d = load_order_detail(engine, o.id)
+    assert "李建国" in d.owner and "13912345678" in d.owner and "副站长" in d.owner

@@ -174,6 +174,7 @@ ZH = {
     "field.signed_at": "签收时间",
     "field.replied_at": "反馈时间",
     "field.closed_at": "办结时间",
+    "field.owner": "首接负责人",
     # hand entry
     "entry.hint": "ctrl+s 保存  esc 放弃  tab 下一项",
     "entry.created": "已登记工单 {order_no}",
@@ -350,6 +351,7 @@ EN = {
     "field.signed_at": "Signed for",
     "field.replied_at": "Replied",
     "field.closed_at": "Closed",
+    "field.owner": "First-contact owner",
     "entry.hint": "ctrl+s saves  esc discards  tab next field",
     "entry.created": "Order {order_no} entered",
     "entry.source_call": "Phone call",

@@ -59,6 +59,7 @@ class OrderDetail:
     closed_at: datetime | None
     version: int
     history: tuple[HistoryEntry, ...]
+    owner: str = ""  # first-contact owner (首接负责人): name, phone, post
 
 
 _PLAIN = (
@@ -123,7 +124,18 @@ def load_order_detail(engine: Engine, order_id: int) -> OrderDetail:
             for h, changes in rows
         )
         values = {name: getattr(order, name) for name in _PLAIN}
-        return OrderDetail(**values, unit_name=unit_name or "", history=entries)
+        return OrderDetail(**values, unit_name=unit_name or "", history=entries,
+                           owner=_owner_text(s, order.owner_id))
+
+
+def _owner_text(s, owner_id: int | None) -> str:  # noqa: ANN001
+    """The first-contact owner as the clerk calls them: name, phone and post."""
+    from hotline_tui.store.models_owner import Owner
+
+    owner = s.get(Owner, owner_id) if owner_id is not None else None
+    if owner is None:
+        return ""
+    return "  ".join(p for p in (owner.name, owner.phone, owner.post) if p)
 
 
 def reveal_caller(engine: Engine, order_id: int, *, actor: str | None = None) -> tuple[str, str]:

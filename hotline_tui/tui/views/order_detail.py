@@ -132,7 +132,7 @@ class OrderDetailScreen(OrderOwnerKeys, ShellScreen):
             ("field.upstream_due_at", when(d.upstream_due_at)),
             ("field.dispatched_at", when(d.dispatched_at)),
             ("field.signed_at", when(d.signed_at)), ("field.replied_at", when(d.replied_at)),
-            ("field.closed_at", when(d.closed_at)),
+            ("field.closed_at", when(d.closed_at)), ("field.owner", d.owner),
         ]
         fields = Table(box=None, show_header=False, pad_edge=False, expand=True)
         for _ in range(2):
