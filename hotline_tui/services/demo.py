@@ -125,6 +125,12 @@ def _finish(engine: Engine) -> None:
 
     fill_demo_owners(engine)
     rebuild_triage_stats(engine)
+    if engine.dialect.name == "sqlite":
+        # the planner's statistics were taken before owners existed: take them again, or
+        # the register's queries pick plans several times slower
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
 
 
 def _label(engine: Engine) -> str:
