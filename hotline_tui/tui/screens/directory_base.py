@@ -8,7 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Static
+from textual import on
+from textual.timer import Timer
+from textual.widgets import Input, Static
 
 from hotline_tui.tui.errors import message_for
 from hotline_tui.tui.screens.base import ShellScreen
@@ -60,6 +62,55 @@ class DirectoryScreen(ShellScreen):
 
     def show_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
+
+
+class FindableDirectory(DirectoryScreen):
+    """A directory list with a find box (#find) filtering as you type, and retired entries
+    shown or hidden. Subclasses provide `table`, `find_box`, `reload()` and `show_retired`."""
+
+    DEBOUNCE = 0.05
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._debounce: Timer | None = None
+
+    def action_find(self) -> None:
+        box = self.find_box
+        box.focus()
+        box.cursor_position = len(box.value)
+
+    @on(Input.Changed, "#find")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.DEBOUNCE, self._apply_find)
+
+    def _apply_find(self) -> None:
+        self._debounce = None
+        self.reload()
+
+    @on(Input.Submitted, "#find")
+    def _find_done(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._apply_find()
+        self.table.focus()
+
+    def action_clear_find(self) -> None:
+        box = self.find_box
+        if box.value:
+            box.value = ""
+            if self._debounce is not None:
+                self._debounce.stop()
+            self._apply_find()
+        self.table.focus()
+
+    def action_toggle_retired(self) -> None:
+        self.show_retired = not self.show_retired
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
 
 
 def default_dir() -> Path:

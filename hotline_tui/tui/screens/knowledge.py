@@ -9,18 +9,16 @@ from typing import ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from hotline_tui.i18n import t
 from hotline_tui.services.knowledge import Answer
 from hotline_tui.tui.registry import TopScreen
-from hotline_tui.tui.screens.directory_base import DirectoryScreen
+from hotline_tui.tui.screens.directory_base import FindableDirectory
 from hotline_tui.tui.widgets.answer_view import AnswerView
 from hotline_tui.tui.widgets.record_table import Cell, RecordTable
 
-DEBOUNCE = 0.05
 LIMIT = 1000
 
 
@@ -29,7 +27,7 @@ def answer_cells(a: Answer) -> list[Cell]:
     return [(f"{a.id:>4}", ""), topic, " ".join(a.keywords)]
 
 
-class KnowledgeScreen(DirectoryScreen):
+class KnowledgeScreen(FindableDirectory):
     TITLE_KEY = "screen.kb"
     CSS_PATH = "knowledge.tcss"
     AUTO_FOCUS = "#answers"
@@ -50,7 +48,6 @@ class KnowledgeScreen(DirectoryScreen):
         super().__init__()
         self.show_retired = False
         self.answers: dict[str, Answer] = {}
-        self._debounce: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         yield Input(placeholder=t("kb_screen.find_placeholder"), id="find")
@@ -116,44 +113,7 @@ class KnowledgeScreen(DirectoryScreen):
     def _moved(self) -> None:
         self.view.show(self.current)
 
-    # -- search as you type ------------------------------------------------------------------
-    def action_find(self) -> None:
-        box = self.find_box
-        box.focus()
-        box.cursor_position = len(box.value)
-
-    @on(Input.Changed, "#find")
-    def _typed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, self._apply_find)
-
-    def _apply_find(self) -> None:
-        self._debounce = None
-        self.reload()
-
-    @on(Input.Submitted, "#find")
-    def _find_done(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._apply_find()
-        self.table.focus()
-
-    def action_clear_find(self) -> None:
-        if self.find_box.value:
-            self.find_box.value = ""
-            if self._debounce is not None:
-                self._debounce.stop()
-            self._apply_find()
-        self.table.focus()
-
-    def action_toggle_retired(self) -> None:
-        self.show_retired = not self.show_retired
-        self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
-
+    # -- the answer pane --------------------------------------------------------------------
     def action_view(self, direction: str) -> None:
         if direction == "down":
             self.view.scroll_down(animate=False)

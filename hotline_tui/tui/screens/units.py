@@ -7,19 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from hotline_tui.i18n import t
 from hotline_tui.services.units import UnitInfo
 from hotline_tui.tui.registry import TopScreen
-from hotline_tui.tui.screens.directory_base import DirectoryScreen, default_dir
+from hotline_tui.tui.screens.directory_base import FindableDirectory, default_dir
 from hotline_tui.tui.widgets.record_table import Cell, RecordTable
 
-DEBOUNCE = 0.05
 # (column, max width in cells; None: as wide as its cells)
 COLUMNS: list[tuple[str, int | None]] = [
     ("name", 36), ("short", 16), ("kind", None), ("phone", 18), ("leader", 12),
@@ -35,7 +32,7 @@ def unit_cells(u: UnitInfo) -> list[Cell]:
             (f"{u.usage:>6,}", "")]
 
 
-class UnitsScreen(DirectoryScreen):
+class UnitsScreen(FindableDirectory):
     TITLE_KEY = "screen.units"
     CSS_PATH = "units.tcss"
     AUTO_FOCUS = "#units"
@@ -57,7 +54,6 @@ class UnitsScreen(DirectoryScreen):
         self.show_retired = True
         self.units: dict[str, UnitInfo] = {}
         self.total = 0
-        self._debounce: Timer | None = None
 
     def compose_body(self) -> Iterable[Widget]:
         yield Input(placeholder=t("units_screen.find_placeholder"), id="find")
@@ -115,45 +111,6 @@ class UnitsScreen(DirectoryScreen):
     def current(self) -> UnitInfo | None:
         key = self.table.current_key
         return self.units.get(key) if key is not None else None
-
-    # -- finding --------------------------------------------------------------------------
-    def action_find(self) -> None:
-        box = self.find_box
-        box.focus()
-        box.cursor_position = len(box.value)
-
-    @on(Input.Changed, "#find")
-    def _typed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, self._apply_find)
-
-    def _apply_find(self) -> None:
-        self._debounce = None
-        self.reload()
-
-    @on(Input.Submitted, "#find")
-    def _find_done(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._apply_find()
-        self.table.focus()
-
-    def action_clear_find(self) -> None:
-        box = self.find_box
-        if box.value:
-            box.value = ""
-            if self._debounce is not None:
-                self._debounce.stop()
-            self._apply_find()
-        self.table.focus()
-
-    def action_toggle_retired(self) -> None:
-        self.show_retired = not self.show_retired
-        self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
 
     # -- changes ---------------------------------------------------------------------------
     def action_add(self) -> None:
