@@ -57,18 +57,24 @@ def list_cmd(
             }
         )
         return
+    import sys
+
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
     table = Table(box=None, header_style="bold")
     for key in ("col.order_no", "col.received_at", "col.type", "col.title", "col.area",
                 "col.unit", "col.status", "col.due_at"):
-        table.add_column(t(key), no_wrap=True, overflow="ellipsis",
-                         max_width=30 if key == "col.title" else None)
+        if key == "col.title":  # the one column that gives way on a narrow terminal
+            table.add_column(t(key), no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+        else:
+            table.add_column(t(key), no_wrap=True, min_width=cell_len(t(key)))
     for r in rows:
         table.add_row(r.order_no, f"{r.received_at:%Y-%m-%d %H:%M}", r.request_type, r.title,
                       r.area, r.unit_name, t(f"status.{r.status}"),
                       f"{r.due_at:%m-%d %H:%M}" if r.due_at else "")
-    console = Console()
+    # a pipe gets whole lines; a terminal gets its own width (the title gives way)
+    console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
     console.print(t("list.total", shown=len(rows), total=total))
