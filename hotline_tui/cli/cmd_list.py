@@ -26,12 +26,13 @@ def list_cmd(
 
     statuses: tuple[str, ...] = ()
     if status:
-        valid = {s.value for s in Status} | {t(f"status.{s.value}"): s.value for s in Status}.keys()
-        by_label = {t(f"status.{s.value}"): s.value for s in Status}
-        if status not in valid:
+        # a state by its code (new) or by its label in either language (待分拣, New)
+        by_name = {s.value: s.value for s in Status}
+        by_name.update({t(f"status.{s.value}"): s.value for s in Status})
+        if status.strip() not in by_name:
             raise UserError("error.bad_status", status=status,
                             choices=", ".join(s.value for s in Status))
-        statuses = (by_label.get(status, status),)
+        statuses = (by_name[status.strip()],)
     f = InboxFilter(text=search, statuses=statuses)
     engine = open_db(db)
     with engine.connect() as conn:
