@@ -308,6 +308,11 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
             cols = ", ".join(HISTORY_COLUMNS)
             db.execute(f"INSERT INTO order_history({cols}) SELECT {cols} "
                        f"FROM stage.{STAGE_TABLE} ORDER BY rowid")
+        # first-contact owners on the signed orders while work_order has no index to keep
+        # up (fill_demo_owners in _finish then finds nothing left to do)
+        from hotline_tui.services.owners import fill_demo_owners_sqlite
+
+        fill_demo_owners_sqlite(db)
         steps = len(saved) + 3
         job.tell("index", 0, steps)
         db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
