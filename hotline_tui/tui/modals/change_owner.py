@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from textual import on
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -16,13 +15,15 @@ from textual.widgets import Input, Static
 from hotline_tui.errors import UserError
 from hotline_tui.i18n import t
 from hotline_tui.tui.errors import message_for
-from hotline_tui.tui.modals.sign_for import OwnerForm, checked_owner, label, warm_pinyin
+from hotline_tui.tui.modals.sign_for import OwnerForm, checked_owner, label
 from hotline_tui.tui.widgets.owner_suggest import OwnerNameField
 
 
 class ChangeOwnerScreen(OwnerForm):
     """Dismissed with the OwnerChange, or None when cancelled. `target`: an
     services.owner_targets.OrderTarget of a signed-for order."""
+
+    LAST_FIELD = "change-reason"
 
     def __init__(self, target: Any) -> None:
         super().__init__(t("change_owner.title", order_no=target.order_no,
@@ -46,33 +47,6 @@ class ChangeOwnerScreen(OwnerForm):
                 yield Input(id="owner-post")
         yield label(t("change_owner.reason"), "change-reason")
         yield Input(id="change-reason", placeholder=t("change_owner.reason_placeholder"))
-
-    def on_mount(self) -> None:
-        self.query_one("#owner-name", Input).focus()
-        self.run_worker(warm_pinyin, thread=True, group="warm-pinyin", exit_on_error=False)
-
-    @on(OwnerNameField.Accepted)
-    def _accepted(self, event: OwnerNameField.Accepted) -> None:
-        s = event.suggestion
-        self.query_one("#owner-phone", Input).value = s.phone
-        self.query_one("#owner-post", Input).value = s.post
-        self.focus_field("change-reason")
-
-    @on(OwnerNameField.Passed)
-    def _passed(self) -> None:
-        self.focus_field("owner-phone")
-
-    @on(Input.Submitted, "#owner-phone")
-    def _phone_done(self) -> None:
-        self.focus_field("owner-post")
-
-    @on(Input.Submitted, "#owner-post")
-    def _post_done(self) -> None:
-        self.focus_field("change-reason")
-
-    @on(Input.Submitted, "#change-reason")
-    def _reason_done(self) -> None:
-        self.action_save()
 
     def check(self) -> dict[str, Any]:
         name, phone, post = checked_owner(self.value("owner-name"), self.value("owner-phone"),

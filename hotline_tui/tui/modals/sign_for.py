@@ -58,11 +58,40 @@ class OwnerForm(Dialog):
         Binding("escape", "cancel", "owner_form.cancel", id="owner_form.cancel"),
     ]
     HINT_KEY = "owner_form.hint"
+    #: the field after name, phone and post; enter there saves
+    LAST_FIELD: ClassVar[str] = ""
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self.title_text = title
         self.saving = False
+
+    def on_mount(self) -> None:
+        self.query_one("#owner-name", Input).focus()
+        self.run_worker(warm_pinyin, thread=True, group="warm-pinyin", exit_on_error=False)
+
+    # -- moving through the form: name (a suggestion fills phone and post), phone, post, last
+    @on(OwnerNameField.Accepted)
+    def _accepted(self, event: OwnerNameField.Accepted) -> None:
+        s = event.suggestion
+        self.query_one("#owner-phone", Input).value = s.phone
+        self.query_one("#owner-post", Input).value = s.post
+        self.show_error("")
+        self.focus_field(self.LAST_FIELD)
+
+    @on(OwnerNameField.Passed)
+    def _passed(self) -> None:
+        self.focus_field("owner-phone")
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        field = event.input.id
+        if field == "owner-phone":
+            self.focus_field("owner-post")
+        elif field == "owner-post":
+            self.focus_field(self.LAST_FIELD)
+        elif field == self.LAST_FIELD:
+            self.action_save()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="owner-form"):
@@ -162,6 +191,8 @@ def orders_line(order_nos: Sequence[str]) -> str:
 class SignForScreen(OwnerForm):
     """Dismissed with the list of SignResult, or None when cancelled."""
 
+    LAST_FIELD = "sign-at"
+
     def __init__(self, order_nos: Sequence[str], unit_id: int | None, unit_name: str, *,
                  versions: dict[str, int] | None = None) -> None:
         self.order_nos = list(dict.fromkeys(order_nos))
@@ -189,35 +220,6 @@ class SignForScreen(OwnerForm):
                 yield Input(id="owner-post")
         yield label(t("sign_for.at"), "sign-at")
         yield Input(self.default_time, id="sign-at")
-
-    def on_mount(self) -> None:
-        self.query_one("#owner-name", Input).focus()
-        self.run_worker(warm_pinyin, thread=True, group="warm-pinyin", exit_on_error=False)
-
-    # -- moving through the form -------------------------------------------------------------
-    @on(OwnerNameField.Accepted)
-    def _accepted(self, event: OwnerNameField.Accepted) -> None:
-        s = event.suggestion
-        self.query_one("#owner-phone", Input).value = s.phone
-        self.query_one("#owner-post", Input).value = s.post
-        self.show_error("")
-        self.focus_field("sign-at")
-
-    @on(OwnerNameField.Passed)
-    def _passed(self) -> None:
-        self.focus_field("owner-phone")
-
-    @on(Input.Submitted, "#owner-phone")
-    def _phone_done(self) -> None:
-        self.focus_field("owner-post")
-
-    @on(Input.Submitted, "#owner-post")
-    def _post_done(self) -> None:
-        self.focus_field("sign-at")
-
-    @on(Input.Submitted, "#sign-at")
-    def _time_done(self) -> None:
-        self.action_save()
 
     # -- saving ------------------------------------------------------------------------------
     def check(self) -> dict[str, Any]:
