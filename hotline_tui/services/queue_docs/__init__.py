@@ -233,6 +233,22 @@ def _target(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def _write_and_record(s, staged, write, target: Path, order_ids, note_key: str,  # noqa: ANN001
+                      actor, now) -> None:  # noqa: ANN001
+    """Write one document, add an export history row to each order it lists (one note naming
+    the file), put the file in place and commit: the file and its history rows together."""
+    from hotline_tui.i18n import t
+
+    staged.write(write, target)
+    orders = _orders(s, order_ids)
+    note = t(note_key, file=target.name, folder=str(target.parent.resolve()))
+    _record_exports(s, [orders[i] for i in order_ids if i in orders], lambda _o: note, actor,
+                    now)
+    s.flush()
+    staged.place()
+    s.commit()
+
+
 def write_supervision_docx(engine: Engine, path: str | os.PathLike[str], *,
                            actor: str | None = None, now: datetime | None = None) -> Path:
     """The key-supervision list (重点督办事项) as .docx for the leaders' meeting; an EXPORT
@@ -287,14 +303,8 @@ def write_supervision_docx(engine: Engine, path: str | os.PathLike[str], *,
                 dc.page_footer(doc, "", t("dispatch.sheet.footer_docx"))
                 dc.save(doc, p, doc_title)
 
-            staged.write(write, target)
-            orders = _orders(s, [r.order_id for r in rows])
-            note = t("supervision.export.note", file=target.name, folder=str(target.parent.resolve()))
-            _record_exports(s, [orders[r.order_id] for r in rows if r.order_id in orders],
-                            lambda _o: note, actor, now)
-            s.flush()
-            staged.place()
-            s.commit()
+            _write_and_record(s, staged, write, target, [r.order_id for r in rows],
+                              "supervision.export.note", actor, now)
         except BaseException:
             s.rollback()
             staged.undo()
@@ -354,14 +364,8 @@ def write_agenda_docx(engine: Engine, path: str | os.PathLike[str], *,
                 dc.page_footer(doc, "", t("dispatch.sheet.footer_docx"))
                 dc.save(doc, p, doc_title)
 
-            staged.write(write, target)
-            orders = _orders(s, [it.order_id for it in items])
-            note = t("meeting.export.note", file=target.name, folder=str(target.parent.resolve()))
-            _record_exports(s, [orders[it.order_id] for it in items if it.order_id in orders],
-                            lambda _o: note, actor, now)
-            s.flush()
-            staged.place()
-            s.commit()
+            _write_and_record(s, staged, write, target, [it.order_id for it in items],
+                              "meeting.export.note", actor, now)
         except BaseException:
             s.rollback()
             staged.undo()
