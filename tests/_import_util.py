@@ -6,9 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import zipfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,31 +104,40 @@ def corrupt_sheet_midway(src: Path, dst: Path, keep: float = 0.6) -> Path:
     return dst
 
 
-def orders(db_path: Path) -> dict[str, sqlite3.Row]:
-    con = sqlite3.connect(db_path)
-    con.row_factory = sqlite3.Row
+def _plain(value: Any) -> Any:
+    """A column value as SQLite's own driver returns it (text times, 0/1 flags), so the
+    tests read the same on PostgreSQL."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _rows(db_path: Path | str, sql: str) -> list[dict[str, Any]]:
+    from hotline_tui.store.engine import make_engine
+
+    eng = make_engine(db_path)
     try:
-        return {r["order_no"]: r for r in con.execute("SELECT * FROM work_order")}
+        with eng.connect() as conn:
+            return [{k: _plain(v) for k, v in r._mapping.items()}
+                    for r in conn.exec_driver_sql(sql)]
     finally:
-        con.close()
+        eng.dispose()
 
 
-def history(db_path: Path) -> list[dict[str, Any]]:
-    con = sqlite3.connect(db_path)
-    con.row_factory = sqlite3.Row
-    try:
-        rows = con.execute(
-            "SELECT h.*, o.order_no FROM order_history h JOIN work_order o ON o.id = h.order_id "
-            "ORDER BY h.id"
-        ).fetchall()
-        return [dict(r) | {"changes": json.loads(r["changes"])} for r in rows]
-    finally:
-        con.close()
+def orders(db_path: Path | str) -> dict[str, dict[str, Any]]:
+    return {r["order_no"]: r for r in _rows(db_path, "SELECT * FROM work_order")}
 
 
-def count(db_path: Path, table: str) -> int:
-    con = sqlite3.connect(db_path)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
+def history(db_path: Path | str) -> list[dict[str, Any]]:
+    rows = _rows(db_path,
+                 "SELECT h.*, o.order_no FROM order_history h "
+                 "JOIN work_order o ON o.id = h.order_id ORDER BY h.id")
+    return [r | {"changes": json.loads(r["changes"])} for r in rows]
+
+
+def count(db_path: Path | str, table: str) -> int:
+    return _rows(db_path, f"SELECT count(*) AS n FROM {table}")[0]["n"]

@@ -21,9 +21,31 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     yield
 
 
+# HOTLINE_TEST_PG=postgresql+psycopg://user@host:port runs the suite against PostgreSQL: each
+# test gets a fresh database copied from a migrated template (tests/pg_support.py); tests of
+# SQLite-only features (the file itself, raw sqlite3, FTS5 internals) are marked sqlite_only.
+PG_BASE = os.environ.get("HOTLINE_TEST_PG", "").rstrip("/")
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ANN001
+    if not PG_BASE:
+        return
+    skip = pytest.mark.skip(reason="SQLite-only: the suite runs on PostgreSQL")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "hotline.db"
+def db_path(tmp_path: Path):
+    if PG_BASE:
+        from pg_support import fresh_database
+
+        url, drop = fresh_database(PG_BASE)
+        yield url
+        drop()
+        return
+    yield tmp_path / "hotline.db"
 
 
 @pytest.fixture

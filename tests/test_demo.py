@@ -127,6 +127,8 @@ def test_deleting_demo_orders_removes_exactly_their_tokens(tmp_path):
         # the append-only guard (migration 0008) is lifted to delete a whole order here
         conn.exec_driver_sql("DROP TRIGGER order_history_no_delete")
         conn.exec_driver_sql("DELETE FROM order_history WHERE order_id % 3 = 0")
+        for table in ("reply_band", "reply", "callback"):  # the demo's replies (issue 6)
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE order_id % 3 = 0")
         conn.exec_driver_sql("DELETE FROM work_order WHERE id % 3 = 0")  # the delete trigger
         assert 0 < gone < before
         assert fts("反映") == before - gone
@@ -171,6 +173,7 @@ def test_helper_process_and_core_path_make_the_same_rows(tmp_path, monkeypatch):
     assert counts[0] == counts[1] > 0
 
 
+@pytest.mark.sqlite_only  # the demo is generated into a SQLite file
 def test_refuses_a_database_with_real_orders(engine, db_path):
     from hotline_tui.services.orders import record
     from hotline_tui.store.engine import session

@@ -16,6 +16,9 @@ from hotline_tui.store.engine import make_engine, open_database, session
 from hotline_tui.store.inbox_query import InboxFilter, count_orders, fetch_page
 from hotline_tui.store.models import WorkOrder
 
+# the SQLite search index (FTS5 tables and their triggers); PostgreSQL uses the portable plan
+pytestmark = pytest.mark.sqlite_only
+
 T0 = datetime(2026, 3, 2, 9, 0)
 
 

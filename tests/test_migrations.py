@@ -15,9 +15,9 @@ def test_first_schema_upgrades_without_loss(db_path):
                 "INSERT INTO work_order (order_no, is_local, received_at, caller_name, caller_phone,"
                 " request_type, category, title, content, area, address, source, urgency, urgent,"
                 " confidential, anonymous, upstream_unit, status, is_demo, version, created_at,"
-                " updated_at) VALUES ('GD001', 0, '2026-01-05 09:00:00', '张三', '13812345678',"
-                " '投诉', '', '噪音扰民', '夜间施工', '城关镇', '', '12345', '', 0, 0, 0, '', 'new',"
-                " 0, 1, '2026-01-05 09:00:00', '2026-01-05 09:00:00')"
+                " updated_at) VALUES ('GD001', FALSE, '2026-01-05 09:00:00', '张三', '13812345678',"
+                " '投诉', '', '噪音扰民', '夜间施工', '城关镇', '', '12345', '', FALSE, FALSE, FALSE,"
+                " '', 'new', FALSE, 1, '2026-01-05 09:00:00', '2026-01-05 09:00:00')"
             )
         )
     old.dispose()

@@ -180,7 +180,8 @@ def _reference(engine, limits, soon_hours):
         rows = c.execute(text(
             "SELECT id, unit_id, owner_id, status, dispatched_at, signed_at, due_at"
             " FROM work_order")).all()
-    parse = datetime.fromisoformat
+    def parse(v):  # text on SQLite, a datetime on PostgreSQL
+        return v if isinstance(v, datetime) else datetime.fromisoformat(v)
     owner_counts, month = {}, {}
     soon = NOW + timedelta(hours=soon_hours)
     for _id, unit, owner, status, disp, signed, due in rows:

@@ -10,6 +10,10 @@ from tui_support import NOW, fill, settle
 from hotline_tui.services import clock
 from hotline_tui.tui.app import HotlineApp
 
+# the pictures are pinned on the default backend (SQLite); the same screens run on
+# PostgreSQL in the Pilot tests
+pytestmark = pytest.mark.sqlite_only
+
 SIZE = (120, 32)
 
 

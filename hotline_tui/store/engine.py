@@ -17,6 +17,8 @@ class DatabaseError(RuntimeError):
 def db_url(target: str | os.PathLike[str]) -> str:
     """A file path becomes a sqlite URL; a URL (postgresql://...) is kept."""
     s = str(target)
+    if s.startswith(("postgresql://", "postgres://")):  # the driver this package installs
+        return "postgresql+psycopg://" + s.split("://", 1)[1]
     if "://" in s:
         return s
     return f"sqlite:///{Path(s).expanduser().resolve()}"
