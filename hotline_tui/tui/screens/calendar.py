@@ -119,7 +119,7 @@ class CalendarScreen(DirectoryScreen):
         Binding("t", "this_year", "calendar.this_year", id="calendar.this_year", show=False),
         Binding("e", "enter_year", "calendar.enter", id="calendar.enter"),
         Binding("i", "import_file", "calendar.import", id="calendar.import"),
-        Binding("f5", "reload", "calendar.reload", id="calendar.reload", show=False),
+        Binding("ctrl+r", "reload", "calendar.reload", id="calendar.reload", show=False),
     ]
 
     def __init__(self) -> None:

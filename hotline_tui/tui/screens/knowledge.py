@@ -41,7 +41,7 @@ class KnowledgeScreen(FindableDirectory):
         Binding("J,shift+down", "view('down')", "kb.view_down", id="kb.view_down",
                 show=False),
         Binding("K,shift+up", "view('up')", "kb.view_up", id="kb.view_up", show=False),
-        Binding("f5", "reload", "kb.reload", id="kb.reload", show=False),
+        Binding("ctrl+r", "reload", "kb.reload", id="kb.reload", show=False),
     ]
 
     def __init__(self) -> None:

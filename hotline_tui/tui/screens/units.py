@@ -46,7 +46,7 @@ class UnitsScreen(FindableDirectory):
         Binding("i", "import_file", "units.import", id="units.import"),
         Binding("h", "toggle_retired", "units.show_retired", id="units.show_retired",
                 show=False),
-        Binding("f5", "reload", "units.reload", id="units.reload", show=False),
+        Binding("ctrl+r", "reload", "units.reload", id="units.reload", show=False),
     ]
 
     def __init__(self) -> None:
