@@ -25,6 +25,7 @@ S, E = Status, Event
         (S.SIGNED, E.MERGE, S.MERGED),
         (S.MEETING, E.MEETING_OUTCOME, S.TRIAGED),
         (S.CLOSED, E.EXPORT, S.CLOSED),
+        (S.CLOSED, E.CALLBACK, S.CLOSED),
     ],
 )
 def test_allowed(status, event, expected):
@@ -42,6 +43,7 @@ def test_allowed(status, event, expected):
         (S.MERGED, E.TRIAGE),
         (None, E.TRIAGE),
         (S.NEW, E.CREATE),
+        (S.REPLIED, E.CALLBACK),
     ],
 )
 def test_refused(status, event):

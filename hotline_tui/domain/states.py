@@ -40,6 +40,7 @@ class Event(StrEnum):
     ACCEPT = "accept"  # review ok, 办结
     SEND_BACK = "send_back"  # 退回重办
     REOPEN = "reopen"  # unsatisfied callback
+    CALLBACK = "callback"  # 回访 recorded (no change of state)
     CHASE = "chase"  # 催办 (no change of state)
     EXTEND = "extend"  # 延期 (no change of state)
     SPONSOR = "sponsor"  # 包联督办 (no change of state)
@@ -105,6 +106,7 @@ STATELESS_EVENTS: dict[Event, frozenset[Status]] = {
     _E.CHASE: RUNNING_STATUSES | {Status.REPLIED, Status.MEETING},
     _E.EXTEND: RUNNING_STATUSES,
     _E.SPONSOR: OPEN_STATUSES,
+    _E.CALLBACK: frozenset({Status.CLOSED}),
 }
 
 

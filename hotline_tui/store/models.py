@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from hotline_tui.store.types import LocalDateTime
@@ -69,6 +69,10 @@ class WorkOrder(SQLModel, table=True):
     replied_at: datetime | None = _dt()
     closed_at: datetime | None = _dt()
     is_demo: bool = False
+    # rounds sent back to the unit (退回重办 or an unsatisfied callback); migration 0009
+    rework_count: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0")
+    )
     version: int = 1
     created_at: datetime | None = _dt(nullable=False)
     updated_at: datetime | None = _dt(nullable=False)
@@ -100,7 +104,9 @@ class Setting(SQLModel, table=True):
 # The other areas' tables join the metadata when this module is imported.
 from hotline_tui.store import (  # noqa: E402
     models_calendar,  # noqa: F401
+    models_metrics,  # noqa: F401
     models_owner,  # noqa: F401
     models_queue,  # noqa: F401
+    models_reply,  # noqa: F401
     models_triage,  # noqa: F401
 )
