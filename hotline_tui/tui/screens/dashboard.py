@@ -104,7 +104,7 @@ class DashboardScreen(KeepsTableFocus, DirectoryScreen):
         Binding("right_square_bracket", "shift_month(1)", "dash.next_month",
                 id="dash.next_month", show=False),
         Binding("x", "report", "dash.report", id="dash.report"),
-        Binding("f5,R", "reload", "dash.reload", id="dash.reload", show=False),
+        Binding("R", "reload", "dash.reload", id="dash.reload", show=False),
     ]
 
     def __init__(self) -> None:
