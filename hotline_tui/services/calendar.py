@@ -360,19 +360,20 @@ def _read_rows(path: Path) -> list[list[object]]:
             raise UserError("calendar.error.unreadable", path=path, reason=str(exc)) from exc
         try:
             return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet part (zip/XML)
+            raise UserError("calendar.error.unreadable", path=path, reason=str(exc)) from exc
         finally:
             wb.close()
     if suffix in {".csv", ".txt"}:
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UserError("calendar.error.unreadable", path=path, reason="encoding")
-        return [list(r) for r in csv.reader(text.splitlines())]
+        from hotline_tui.services.importer.reading import decode_text
+
+        try:  # BOMs, UTF-16, UTF-8, GB18030; binary refused (the order import's reader)
+            text = decode_text(path, path.read_bytes())
+            return [list(r) for r in csv.reader(text.splitlines())]
+        except UserError as exc:
+            raise UserError("calendar.error.unreadable", path=path, reason=str(exc)) from exc
+        except (OSError, csv.Error) as exc:
+            raise UserError("calendar.error.unreadable", path=path, reason=str(exc)) from exc
     raise UserError("calendar.error.file_type", path=path)
 
 

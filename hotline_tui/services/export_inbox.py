@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from hotline_tui.domain.masking import caller_for_output
 from hotline_tui.errors import UserError
 from hotline_tui.i18n import t
+from hotline_tui.services.safe_cells import put
 from hotline_tui.store.inbox_query import InboxFilter, InboxRow, count_orders, fetch_page
 
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
@@ -21,7 +23,6 @@ COLUMNS = (
     ("col.area", 12), ("col.unit", 20), ("col.status", 10), ("col.due_at", 17),
     ("col.caller_name", 10), ("col.caller_phone", 15),
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportCancelled(Exception):
@@ -75,11 +76,9 @@ def export_inbox(
     bold = Font(bold=True)
 
     def cell(value: object) -> object:
-        c = WriteOnlyCell(ws, value)
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            c.data_type = "s"  # literal text, never a formula
-            c.quotePrefix = True
-        elif hasattr(value, "hour"):
+        c = WriteOnlyCell(ws)
+        put(c, value)  # text stays text, never a formula (services/safe_cells.py)
+        if hasattr(value, "hour"):
             c.number_format = "yyyy-mm-dd hh:mm"
         return c
 
@@ -91,6 +90,7 @@ def export_inbox(
     ws.append(header)
 
     written = 0
+    carried = array("q")  # orders whose (masked) caller data is in the file: recorded below
     with engine.connect() as conn, conn.begin():  # one read snapshot for the whole file
         total = count_orders(conn, f)
         if total > EXCEL_MAX_ROWS:
@@ -104,6 +104,8 @@ def export_inbox(
             rows = fetch_page(conn, f, offset, BATCH, total=total)
             for row in rows:
                 ws.append([cell(v) for v in _values(row)])
+                if not row.confidential and (row.caller_name or row.caller_phone):
+                    carried.append(row.id)
             written += len(rows)
             offset += len(rows)
             if progress:
@@ -112,11 +114,50 @@ def export_inbox(
                 break
     try:
         wb.save(part)
-        os.replace(part, target)
+        with engine.connect() as conn:  # the file is in place exactly when it is recorded
+            trans = conn.begin()
+            placed = False
+            try:
+                _record_export(conn, carried, target)
+                os.replace(part, target)
+                placed = True
+                trans.commit()
+            except BaseException:
+                trans.rollback()
+                if placed:
+                    target.unlink(missing_ok=True)
+                raise
     except OSError as exc:
         try:
             part.unlink(missing_ok=True)
         except OSError:
             pass
         raise UserError("export.cannot_write", path=target, reason=exc.strerror or exc) from exc
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     return ExportResult(target, written)
+
+
+def _record_export(conn, order_ids: array, target: Path) -> None:  # noqa: ANN001
+    """One EXPORT history row per order whose caller data (masked) went into the file, the
+    order itself unchanged (an export changes nothing an open window could clash with)."""
+    if not order_ids:
+        return
+    from sqlalchemy import bindparam, text
+
+    from hotline_tui.domain.states import Event
+    from hotline_tui.services import clock
+    from hotline_tui.services.settings import clerk_name
+
+    stmt = text(
+        "INSERT INTO order_history (order_id, at, actor, event, old_status, new_status, "
+        "changes, note) SELECT id, :at, :actor, :event, status, status, '{}', :note "
+        "FROM work_order WHERE id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    params = {"at": clock.now().strftime("%Y-%m-%d %H:%M:%S"), "actor": clerk_name(conn),
+              "event": Event.EXPORT.value,
+              "note": t("hygiene.export_inbox.note", file=target.name,
+                        folder=target.parent.resolve())}
+    for i in range(0, len(order_ids), 500):
+        conn.execute(stmt, {**params, "ids": list(order_ids[i:i + 500])})

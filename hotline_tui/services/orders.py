@@ -57,6 +57,8 @@ def record(
     """
     if expected_version is not None and order.version != expected_version:
         raise StaleOrder(order.order_no)
+    if order.id is not None:
+        _claim(s, order)
     at = at or clock.now()
     old_status = Status(order.status) if order.id is not None else None
     new_status = next_status(old_status, event)
@@ -89,6 +91,22 @@ def record(
         )
     )
     return order
+
+
+def _claim(s: Session, order: WorkOrder) -> None:
+    """Check, atomically with the write that follows, that the row still has the version
+    this copy was read at: a conditional UPDATE takes the write lock (SQLite) or the row
+    lock (PostgreSQL) and matches nothing when another window or process saved in between
+    (the check above compares only with the copy in memory). StaleOrder then, nothing
+    written; no two saves can both build on one version (no lost update)."""
+    from sqlalchemy import update
+
+    stmt = (update(WorkOrder).where(WorkOrder.id == order.id,
+                                    WorkOrder.version == order.version)
+            .values(version=WorkOrder.version)
+            .execution_options(synchronize_session=False))
+    if s.execute(stmt).rowcount != 1:
+        raise StaleOrder(order.order_no)
 
 
 def history(s: Session, order_id: int) -> list[OrderHistory]:

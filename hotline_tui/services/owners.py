@@ -757,12 +757,11 @@ def export_roster(
         c.font = Font(bold=True)
     for r in rows:
         ws.append([r.unit_name, r.name, r.post, r.phone, r.open, r.overdue])
+    from hotline_tui.services.safe_cells import put
+
     for row in ws.iter_rows(min_row=1):
         for c in row:
-            if isinstance(c.value, str):
-                c.data_type = "s"
-                if c.value.startswith(("=", "+", "-", "@")):
-                    c.quotePrefix = True
+            put(c, c.value)  # text stays text, never a formula
     for letter, width in zip("ABCDEF", (24, 10, 12, 16, 8, 8), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

@@ -458,7 +458,10 @@ def _rows_from_json(path: Path) -> list[tuple[int, dict[str, Any]]]:
     except (OSError, ValueError) as exc:
         raise UserError("unit.import_bad_json", file=path.name, reason=str(exc)) from exc
     if isinstance(data, dict):  # {"units": [...]} or the demo county's lists by kind
-        data = [u for key in UNIT_LIST_KEYS for u in (data.get(key) or [])]
+        lists = [data.get(key) or [] for key in UNIT_LIST_KEYS]
+        if not all(isinstance(x, list) for x in lists):
+            raise UserError("unit.import_bad_json", file=path.name, reason="no list of units")
+        data = [u for x in lists for u in x]
     if not isinstance(data, list):
         raise UserError("unit.import_bad_json", file=path.name, reason="no list of units")
     out = []

@@ -65,7 +65,33 @@ def upgrade_if_needed(engine: Engine) -> None:
         raise DatabaseError(f"this file is not a hotline database ({exc.orig})") from exc
     if current and current == file_heads():
         return
+    if len(current) > 1:
+        _collapse_old_branches(engine, current)
     upgrade(engine)
+
+
+def _collapse_old_branches(engine: Engine, current: set[str]) -> None:
+    """A database from the old layout (every migration branching off 0001) lists several
+    revisions. When they are exactly the first revisions of today's single chain, they
+    become one row (the newest of them) and the upgrade carries on from there; any other
+    mix cannot be upgraded safely and is refused with one sentence."""
+    from alembic.script import ScriptDirectory
+
+    from hotline_tui.store.engine import DatabaseError
+
+    script = ScriptDirectory.from_config(_config())
+    chain = [r.revision for r in reversed(list(script.walk_revisions()))]  # base .. head
+    if current <= set(chain):
+        top = max(chain.index(r) for r in current)
+        if set(chain[1:top + 1]) <= current:
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM alembic_version"))
+                conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                             {"v": chain[top]})
+            return
+    raise DatabaseError(
+        f"the database lists schema revisions {', '.join(sorted(current))} that cannot be "
+        "combined into one upgrade (a development layout); restore a backup or start anew")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

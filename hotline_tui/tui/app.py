@@ -23,6 +23,8 @@ from hotline_tui.tui.registry import TopScreen, discover
 
 # Seconds after start-up before the screens' warm-up reads run (after the first paint).
 WARM_DELAY_S = 2.0
+# Seconds after start-up before the daily backup (services/backup.py) runs in a thread.
+BACKUP_DELAY_S = 3.0
 
 
 @dataclass
@@ -90,6 +92,20 @@ class HotlineApp(App[None]):
             self.switch_mode(self.top_screens[0].id)
         if any(spec.warm for spec in self.top_screens):
             self.set_timer(WARM_DELAY_S, self._warm_screens)
+        self.set_timer(BACKUP_DELAY_S, self._daily_backup)
+
+    def _daily_backup(self) -> None:
+        self.run_worker(self._backup_in_thread, thread=True, group="backup", exit_on_error=False)
+
+    def _backup_in_thread(self) -> None:
+        """The first start of a working day takes a backup; only a failure is shown."""
+        from hotline_tui.services.backup import daily_backup_if_due
+
+        try:
+            daily_backup_if_due(self.engine)
+        except Exception as exc:  # noqa: BLE001 - the clerk's work goes on without it
+            self.call_from_thread(self.notify, t("backup.daily_failed", reason=exc),
+                                  severity="warning")
 
     def _warm_screens(self) -> None:
         self.run_worker(self._warm_in_thread, thread=True, group="warm", exit_on_error=False)

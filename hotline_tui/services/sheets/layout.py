@@ -17,7 +17,6 @@ from hotline_tui.store.models import Unit, WorkOrder
 FORMATS = ("xlsx", "docx")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def printable(value: object) -> str:

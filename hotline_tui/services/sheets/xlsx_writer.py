@@ -8,7 +8,8 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from hotline_tui.services.sheets.layout import FORMULA_START, UnitSheet, fmt_dt
+from hotline_tui.services.safe_cells import put
+from hotline_tui.services.sheets.layout import UnitSheet, fmt_dt
 
 FONT = "宋体"
 # (catalog key of the head, width in characters)
@@ -36,13 +37,7 @@ def _lines(value: str, width: float) -> int:
     return sum(max(1, math.ceil(cell_len(part) / per_line)) for part in value.split("\n"))
 
 
-def put(cell, value: object) -> None:  # noqa: ANN001 - an openpyxl cell
-    """Write `value`; text that Excel would read as a formula (= + - @) stays text."""
-    cell.value = value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
+__all__ = ["put", "sheet_title", "write_xlsx"]  # put: services/safe_cells.py
 
 
 def sheet_title(name: str) -> str:

@@ -333,7 +333,7 @@ class OrderOwnerKeys:
     def _owner_done(self, result: object) -> None:
         if result:
             self.changed = True  # type: ignore[attr-defined]
-            self.load()  # type: ignore[attr-defined]
+        self.load()  # type: ignore[attr-defined] # after a refusal too: the current data
 
     def action_sign_for(self) -> None:
         d = getattr(self, "detail", None)
