@@ -21,6 +21,9 @@ from hotline_tui.tui.errors import message_for
 from hotline_tui.tui.modals.sign_for import OrderOwnerKeys  # sign-for / change of owner
 from hotline_tui.tui.screens.base import ShellScreen
 
+# States in which a reply can be typed in (the state machine's REPLY event).
+REPLY_STATUSES = ("dispatched", "signed", "rework", "replied")
+
 
 def label(key: str) -> str:
     """t(key) or, for a field the catalogue does not know, the last part of the key."""
@@ -57,6 +60,8 @@ class OrderDetailScreen(OrderOwnerKeys, ShellScreen):
         Binding("t", "unit_return", "detail.unit_return", id="detail.unit_return"),
         Binding("s", "sign_for", "detail.sign_for", id="detail.sign_for"),
         Binding("c", "change_owner", "detail.change_owner", id="detail.change_owner"),
+        Binding("r", "reply", "detail.reply", id="detail.reply"),  # issue 6: 反馈
+        Binding("h", "callback", "detail.callback", id="detail.callback"),  # issue 6: 回访
     ]
 
     def __init__(self, order_id: int) -> None:
@@ -189,6 +194,10 @@ class OrderDetailScreen(OrderOwnerKeys, ShellScreen):
             return self.detail is not None
         if action == "unit_return":  # 退单: only while a unit holds the order
             return bool(self.detail and self.detail.status in ("dispatched", "signed"))
+        if action == "reply":  # 反馈: while a unit owes (or gave) a reply
+            return bool(self.detail and self.detail.status in REPLY_STATUSES)
+        if action == "callback":  # 回访: a closed order
+            return bool(self.detail and self.detail.status == "closed")
         return True
 
     def action_back(self) -> None:
@@ -268,6 +277,34 @@ class OrderDetailScreen(OrderOwnerKeys, ShellScreen):
             if result is not None:
                 self.changed = True
                 self.notify(t("unit_return.done", order_no=d.order_no))
-                self.load()
+            self.load()  # also after a refusal (changed elsewhere): show what is there now
 
         self.app.push_screen(ReturnScreen(d.order_no, d.unit_name, d.version), done)
+
+    def action_reply(self) -> None:
+        """反馈: type or paste the unit's reply (tui/modals/reply_form.py)."""
+        d = self.detail
+        if d is None or d.status not in REPLY_STATUSES:
+            return
+        from hotline_tui.tui.modals.reply_form import ReplyForm
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.changed = True
+                self.notify(t("review_screen.reply_taken", order_no=d.order_no))
+                self.load()
+
+        self.app.push_screen(ReplyForm(d.order_no, title=d.title), done)
+
+    def action_callback(self) -> None:
+        """回访 of a closed order (tui/modals/callback_form.py); unsatisfied reopens it."""
+        d = self.detail
+        if d is None or d.status != "closed":
+            return
+        from hotline_tui.tui.screens.review import open_callback
+
+        def done(_result: object) -> None:
+            self.changed = True
+            self.load()
+
+        open_callback(self, d.order_no, d.title, done)
