@@ -54,7 +54,7 @@ class ReviewScreen(KeepsTableFocus, DirectoryScreen):
         Binding("r", "type_reply", "review.reply", id="review.reply"),
         Binding("h", "callback", "review.callback", id="review.callback"),
         Binding("l", "switch_list", "review.switch_list", id="review.switch_list"),
-        Binding("f5", "reload", "review.reload", id="review.reload", show=False),
+        Binding("ctrl+r", "reload", "review.reload", id="review.reload", show=False),
         Binding("pagedown,space", "scroll_reply('page_down')", "review.scroll_down",
                 id="review.scroll_down", show=False),
         Binding("pageup", "scroll_reply('page_up')", "review.scroll_up",
