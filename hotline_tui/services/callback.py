@@ -157,17 +157,21 @@ def _since() -> datetime:
     return clock.now().replace(microsecond=0) - timedelta(days=WINDOW_DAYS)
 
 
-_AWAIT_WHERE = (
-    f"FROM work_order o WHERE o.{CLOSED_WHERE} AND o.closed_at >= :since "
-    "AND NOT EXISTS (SELECT 1 FROM callback c WHERE c.order_id = o.id "
-    "AND c.at >= o.closed_at)"
-)
+def _await_where(conn) -> str:  # noqa: ANN001
+    """FROM ... WHERE of the orders awaiting a callback. SQLite's planner, without the
+    distribution of closed_at, prefers the status index (all ~900k closed orders of a
+    city-sized database) to the partial index of closed orders by closed_at, which reads
+    only the last WINDOW_DAYS days: it is named there (2.5 s -> a few ms at 1M orders)."""
+    hint = " INDEXED BY ix_order_closed" if conn.dialect.name == "sqlite" else ""
+    return (f"FROM work_order o{hint} WHERE o.{CLOSED_WHERE} AND o.closed_at >= :since "
+            "AND NOT EXISTS (SELECT 1 FROM callback c WHERE c.order_id = o.id "
+            "AND c.at >= o.closed_at)")
 
 
 def count_awaiting_callback(engine: Engine) -> int:
     """Orders closed in the last WINDOW_DAYS days without a callback since."""
     with engine.connect() as conn:
-        q = text("SELECT count(*) " + _AWAIT_WHERE).bindparams(_since_param())
+        q = text("SELECT count(*) " + _await_where(conn)).bindparams(_since_param())
         return int(conn.execute(q, {"since": _since()}).scalar() or 0)
 
 
@@ -176,12 +180,12 @@ def awaiting_callback(engine: Engine, offset: int = 0, limit: int = 100
     """One page of them, the longest closed first."""
     from hotline_tui.services.review import _dt
 
-    q = text("SELECT o.order_no, u.name, o.title, o.closed_at "
-             "FROM (SELECT o.id, o.order_no, o.title, o.closed_at, o.unit_id "
-             + _AWAIT_WHERE + " ORDER BY o.closed_at, o.id LIMIT :limit OFFSET :offset) o "
-             "LEFT JOIN unit u ON u.id = o.unit_id ORDER BY o.closed_at, o.id"
-             ).bindparams(_since_param())
     with engine.connect() as conn:
+        q = text("SELECT o.order_no, u.name, o.title, o.closed_at "
+                 "FROM (SELECT o.id, o.order_no, o.title, o.closed_at, o.unit_id "
+                 + _await_where(conn) + " ORDER BY o.closed_at, o.id LIMIT :limit OFFSET :offset) o "
+                 "LEFT JOIN unit u ON u.id = o.unit_id ORDER BY o.closed_at, o.id"
+                 ).bindparams(_since_param())
         rows = conn.execute(q, {"since": _since(), "limit": max(0, int(limit)),
                                 "offset": max(0, int(offset))}).all()
     return [AwaitingCallback(no, unit or "", title or "", _dt(closed))
