@@ -316,6 +316,28 @@ def queue_rows(db: Db, *, view: str = "all", group: str | None = None,
     return queue_page(db, view=view, group=group, limit=None, now=now).rows
 
 
+def queue_rows_of(db: Db, ids: list[int] | tuple[int, ...], *,
+                  now: datetime | None = None) -> dict[int, QueueRow]:
+    """The queue rows of the orders `ids` as they are now, by id: a cheap re-read of a few
+    rows after a chase or an extension (primary-key lookups only), so a screen can refresh
+    them in place. Orders without a deadline are left out; the group key is not set."""
+    from hotline_tui.services.calendar import calendar_for
+
+    now = (now or clock.now()).replace(microsecond=0)
+    wanted = list(dict.fromkeys(ids))
+
+    def read(conn: Connection) -> dict[int, QueueRow]:
+        if not wanted:
+            return {}
+        rules = escalation_rules(conn)
+        cal = calendar_for(conn)
+        details = qq.order_details(conn, wanted)
+        return {i: _row(details[i], cal, now, rules) for i in wanted
+                if i in details and details[i].due_at is not None}
+
+    return _run(db, read)
+
+
 def order_stage(db: Db, due_at: datetime, now: datetime | None = None) -> tuple[Stage, Lateness]:
     """The stage and lateness of one deadline at `now` (for a detail pane)."""
     from hotline_tui.services.calendar import calendar_for
@@ -333,4 +355,5 @@ def order_stage(db: Db, due_at: datetime, now: datetime | None = None) -> tuple[
 __all__ = [
     "Bucket", "GROUPS", "QueueGroup", "QueuePage", "QueueRow", "Stage", "VIEWS",
     "escalation_rules", "late_text", "order_stage", "queue_page", "queue_rows",
+    "queue_rows_of",
 ]
