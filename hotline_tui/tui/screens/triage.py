@@ -95,7 +95,7 @@ class TriageScreen(ShellScreen):
         Binding("n,right", "skip(1)", "triage.next", id="triage.next", show=False),
         Binding("p,left", "skip(-1)", "triage.previous", id="triage.previous", show=False),
         Binding("o", "open_order", "triage.open", id="triage.open", show=False),
-        Binding("r,f5", "reload", "triage.reload", id="triage.reload", show=False),
+        Binding("r", "reload", "triage.reload", id="triage.reload", show=False),
     ]
 
     def __init__(self) -> None:
