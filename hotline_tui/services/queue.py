@@ -261,8 +261,10 @@ def queue_page(
     offset: int = 0,
     limit: int | None = 100,
     now: datetime | None = None,
+    unit_id: int | None = None,
 ) -> QueuePage:
-    """One page of the queue (see the module doc). `limit=None`: the whole view."""
+    """One page of the queue (see the module doc). `limit=None`: the whole view;
+    `unit_id`: only that unit's orders (filtered on the index keys, before any detail)."""
     from hotline_tui.services.calendar import calendar_for, fallback_warning
 
     if view not in VIEWS:
@@ -280,7 +282,7 @@ def queue_page(
         counts = qq.queue_counts(conn, now=now, today_end=today_end, end=end)
         groups: list[QueueGroup] = []
         key_of: dict[int, str] = {}
-        if view == "all" and group is None:
+        if view == "all" and group is None and unit_id is None:
             total = counts.total
             n = total if limit is None else limit
             ids = qq.queue_page_ids(conn, end=end, offset=offset, limit=n) if n > 0 else []
@@ -290,6 +292,8 @@ def queue_page(
                                            unchased_before=unchased_due_before(cal, now.date()))
             else:
                 keys = qq.queue_keys(conn, end=end)
+            if unit_id is not None:
+                keys = [k for k in keys if k[2] == unit_id]
             if group is not None:
                 all_ids, groups, key_of = _groups(conn, keys, group, now, end)
             else:
@@ -311,9 +315,9 @@ def queue_page(
 
 
 def queue_rows(db: Db, *, view: str = "all", group: str | None = None,
-               now: datetime | None = None) -> list[QueueRow]:
-    """The whole view, in screen order (for the CLI and exports)."""
-    return queue_page(db, view=view, group=group, limit=None, now=now).rows
+               now: datetime | None = None, unit_id: int | None = None) -> list[QueueRow]:
+    """The whole view, in screen order (for the CLI and exports); `unit_id`: one unit's."""
+    return queue_page(db, view=view, group=group, limit=None, now=now, unit_id=unit_id).rows
 
 
 def queue_rows_of(db: Db, ids: list[int] | tuple[int, ...], *,

@@ -118,9 +118,7 @@ def build_notices(s: Session, *, unit: str | int | None = None,
         details = qq.order_details(conn, [o.id for o in named])
         rows = [_row(details[o.id], cal, now, rules) for o in named]
     else:
-        rows = queue_rows(conn, now=now)
-        if unit_row is not None:
-            rows = [r for r in rows if r.unit_id == unit_row.id]
+        rows = queue_rows(conn, now=now, unit_id=unit_row.id if unit_row is not None else None)
     if overdue_only:
         rows = [r for r in rows if r.overdue]
     if not rows:
