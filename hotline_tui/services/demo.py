@@ -7,11 +7,16 @@ Decisions:
   updated by name, settings are kept. The CLI says how many orders were replaced.
 - SQLite: one transaction through the raw sqlite3 driver. Secondary indexes and the
   search-index triggers are dropped first and re-created from their own SQL afterwards
-  (so indexes added by later migrations are rebuilt too); rows go in with executemany,
-  the search index is filled from the same chunks; then ANALYZE. Orders are made in
-  chunks of CHUNK in a helper process while the main one writes; that helper also writes
-  the history rows into a staging file of its own, copied in by one INSERT ... SELECT at
-  the end. Other databases: SQLAlchemy Core inserts, same rows.
+  (so indexes added by later migrations are rebuilt too); rows go in with executemany;
+  then ANALYZE. Orders are made in chunks of CHUNK in a helper process while the main one
+  writes; that helper also writes the history rows into a staging file of its own, copied
+  in by one INSERT ... SELECT at the end. The search index is filled from the same chunks:
+  in the main process for small runs, else by a second helper process in a staging file
+  of its own (merged there while the main process builds the indexes) whose FTS5 tables
+  are then copied in (_SearchBuilder). Other databases: SQLAlchemy Core inserts, same rows.
+- The triage suggestion statistics are counted from the generator's own choices while it
+  generates (ChunkMaker.take_stats, the same counts services.triage.rebuild_triage_stats
+  takes from the table) and written with the orders.
 - Every demo order has is_demo = True and one history row per event of its life,
   checked against the state machine (domain.states.next_status).
 - Deadlines of demo orders count weekdays only (not the holiday calendar).
@@ -104,12 +109,13 @@ def generate(
         county = County.load()
         job = _Job(county, orders, seed, now, progress, workers)
         path = _sqlite_path(engine)
-        if path is not None and not use_core:
+        bulk = path is not None and not use_core
+        if bulk:
             engine.dispose()  # the load needs the file to itself
             n_hist, n_units = _load_sqlite(path, job)
         else:
             n_hist, n_units = _load_core(engine, job)
-        _finish(engine)
+        _finish(engine, bulk=bulk)
     finally:
         if own:
             engine.dispose()
@@ -117,14 +123,18 @@ def generate(
                       time.perf_counter() - started)
 
 
-def _finish(engine: Engine) -> None:
+def _finish(engine: Engine, *, bulk: bool = False) -> None:
     """What the other screens need of a demo: first-contact owners on the signed orders
-    (the register) and the unit-suggestion statistics (triage)."""
-    from hotline_tui.services.owners import fill_demo_owners
-    from hotline_tui.services.triage import rebuild_triage_stats
+    (the register; the SQLite bulk load, `bulk`, gave them in its transaction already),
+    replies and callbacks. The unit-suggestion statistics (triage) are written by both
+    loads from the generator's own counts."""
+    if not bulk:
+        from hotline_tui.services.owners import fill_demo_owners
 
-    fill_demo_owners(engine)
-    rebuild_triage_stats(engine)
+        fill_demo_owners(engine)
+    from hotline_tui.services.demo_replies import fill_demo_replies
+
+    fill_demo_replies(engine)  # replies and callbacks (services/demo_replies.py)
     if engine.dialect.name == "sqlite":
         # the planner's statistics were taken before owners existed: take them again, or
         # the register's queries pick plans several times slower
@@ -155,10 +165,32 @@ def _check_target(engine: Engine, label: str) -> int:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        real = conn.execute(text("SELECT 1 FROM work_order WHERE is_demo = 0 LIMIT 1")).first()
+        real = conn.execute(text("SELECT 1 FROM work_order WHERE is_demo = FALSE LIMIT 1")).first()
         if real is not None:
             raise UserError("error.demo_into_real", path=label)
         return int(conn.execute(text("SELECT count(*) FROM work_order")).scalar() or 0)
+
+
+class _Stats:
+    """The triage suggestion statistics of the generated orders, added up chunk by chunk:
+    the same as services.triage.rebuild_triage_stats counts from the table afterwards."""
+
+    def __init__(self) -> None:
+        self.groups: dict[tuple[str, str, int], int] = {}
+        self.texts: dict[tuple[str, str, int], int] = {}
+
+    def add(self, stats: tuple[dict, dict]) -> None:
+        for mine, theirs in zip((self.groups, self.texts), stats, strict=True):
+            get = mine.get
+            for k, n in theirs.items():
+                mine[k] = get(k, 0) + n
+
+    def counts(self) -> dict[tuple[str, str, int], int]:
+        from hotline_tui.services.triage import triage_stat_counts
+
+        counts, _ = triage_stat_counts(((*k, n) for k, n in self.groups.items()),
+                                       ((*k, n) for k, n in self.texts.items()))
+        return counts
 
 
 @dataclass
@@ -184,12 +216,21 @@ class _Job:
             return max(0, self.workers) if self.orders > CHUNK else 0
         return 1 if (os.cpu_count() or 1) >= 2 and self.orders >= PARALLEL_FROM else 0
 
+    def search_helper(self) -> bool:
+        """The search index in a process of its own: only with a core to spare for it
+        (three or more), or when the caller asked for helper processes. On two cores the
+        third process costs more CPU than it saves (measured: 227 s against 165 s at 1M)."""
+        if self.helpers() < 1:
+            return False
+        return self.workers is not None or (os.cpu_count() or 1) >= 3
+
     def chunks(self, unit_ids: dict[int, int], first_id: int,
                stage: str | None = None) -> Iterator[tuple]:
-        """(orders, search rows, history rows) per chunk, in order; made in helper processes
-        for large runs. `unit_ids` maps the county's unit numbers to database ids. With
-        `stage` (one helper), the helper writes the history rows into that SQLite file
-        itself and the third item is their number."""
+        """(orders, search rows, history rows, triage counts) per chunk, in order; made in
+        helper processes for large runs. `unit_ids` maps the county's unit numbers to
+        database ids. With `stage` (one helper), the helper writes the history rows into
+        that SQLite file itself and the third item is their number. The triage counts are
+        ChunkMaker.take_stats() after the chunk (add them up with _Stats)."""
         specs = [(k, start, min(CHUNK, self.orders - start), first_id + start)
                  for k, start in enumerate(range(0, self.orders, CHUNK))]
         n_workers = self.helpers()
@@ -242,12 +283,113 @@ def _init_worker(raw: dict[str, Any], plan: DayPlan, clerk: str, seed: int, pool
 def _make_chunk(chunk_no: int, first_index: int, count: int, first_id: int) -> tuple:
     assert _maker is not None
     orders, search, hist = _maker.make(chunk_no, first_index, count, first_id)
+    stats = _maker.take_stats()
     if _stage is None:
-        return orders, search, hist
+        return orders, search, hist, stats
     _stage.execute("BEGIN")
     _stage.executemany(_insert_sql(STAGE_TABLE, HISTORY_COLUMNS), hist)
     _stage.execute("COMMIT")
-    return orders, search, len(hist)
+    return orders, search, len(hist), stats
+
+
+# ------------------------------------------------- the search index, in a helper process
+
+FTS_STAGE_SUFFIX = "-demo-search"
+FTS_AHEAD = 3  # chunks of search rows on their way to the index helper at most
+_fts: sqlite3.Connection | None = None
+
+
+def _fts_init(path: str) -> None:
+    """In the index helper: open the staging file main made (an empty copy of the search
+    table), bulk settings: no merging while loading, big in-memory term batches."""
+    from hotline_tui.store.search import TABLE
+
+    global _fts
+    _fts = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536",
+                   "locking_mode=EXCLUSIVE"):
+        _fts.execute(f"PRAGMA {pragma}")
+    _fts.execute("BEGIN")
+    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
+    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
+
+
+def _fts_add(rows: list[tuple]) -> int:
+    from hotline_tui.store.search import TABLE
+
+    assert _fts is not None
+    rows.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
+    _fts.executemany(f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)", rows)
+    return len(rows)
+
+
+def _fts_done() -> None:
+    """Merge into one segment, the app's settings back, commit and close."""
+    from hotline_tui.store.search import TABLE
+
+    global _fts
+    assert _fts is not None
+    _fts.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
+    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+    _fts.execute("COMMIT")
+    _fts.close()
+    _fts = None
+
+
+class _SearchBuilder:
+    """The search index of a large load, built by a helper process of its own in a staging
+    file beside the database (the same FTS5 table), while the main process writes the
+    orders; then copied in table by table (`copy_into`), which is plain B-tree copying.
+
+    Why: filling FTS5 (tokenising ~100 tokens per order, merging the segments) is the
+    largest single cost of the load; here it runs beside the main process's writes and the
+    index builds instead of before them. The index is bit for bit what the same inserts
+    into the main file would make. The main connection never opens the FTS5 table itself
+    in the load (so no stale FTS5 state is cached): it empties and fills its shadow
+    tables (`order_search_data`, `_idx`, `_config`), the tables FTS5 keeps everything in."""
+
+    def __init__(self, path: str, db: sqlite3.Connection) -> None:
+        from hotline_tui.store.search import TABLE
+
+        self.path = path + FTS_STAGE_SUFFIX
+        _remove(self.path)
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone()[0]
+        made = sqlite3.connect(self.path)
+        made.execute(sql)
+        made.close()
+        self.shadow = [n for (n,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '!' "
+            "ORDER BY name", (TABLE + "!_%",))]
+        import multiprocessing
+
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_fts_init, initargs=(self.path,))
+        self.pending: list[Future] = []
+
+    def add(self, rows: list[tuple]) -> None:
+        while len(self.pending) >= FTS_AHEAD:  # keep memory bounded if the helper lags
+            self.pending.pop(0).result()
+        self.pending.append(self.pool.submit(_fts_add, rows))
+
+    def finish(self) -> None:
+        """Ask for the merge (returns at once; `copy_into` waits for it)."""
+        self.pending.append(self.pool.submit(_fts_done))
+
+    def copy_into(self, db: sqlite3.Connection, schema: str) -> None:
+        """Wait for the helper, then replace the main file's index with the staged one
+        (`schema`: where the staging file is attached)."""
+        for fut in self.pending:
+            fut.result()
+        self.pending.clear()
+        self.pool.shutdown()
+        for name in self.shadow:
+            db.execute(f'DELETE FROM main."{name}"')
+            db.execute(f'INSERT INTO main."{name}" SELECT * FROM {schema}."{name}"')
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        _remove(self.path)
 
 
 # --------------------------------------------------------------------- SQLite, bulk
@@ -263,15 +405,22 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
     # transaction (ATTACH cannot happen inside one); read only once the helper is done.
     stage = path + "-demo-stage" if job.helpers() == 1 else None
     _remove(stage)
+    fts: _SearchBuilder | None = None
     try:
         mode = db.execute("PRAGMA main.journal_mode").fetchone()[0]
         try:  # a rollback journal costs nothing for new pages; WAL would write them twice
             db.execute("PRAGMA main.journal_mode=DELETE")
         except sqlite3.OperationalError:
             pass  # another connection is open: stay in WAL
-        for pragma in ("synchronous=OFF", "foreign_keys=OFF", "cache_size=-65536",
-                       "threads=2", "secure_delete=OFF", "main.locking_mode=EXCLUSIVE"):
+        # a large page cache and memory-mapped reads: each index build below reads the
+        # whole work_order table (~1.2 GB at a million orders)
+        for pragma in ("synchronous=OFF", "foreign_keys=OFF", "cache_size=-262144",
+                       "mmap_size=4294967296", "threads=2", "secure_delete=OFF",
+                       "main.locking_mode=EXCLUSIVE"):
             db.execute(f"PRAGMA {pragma}")
+        if job.search_helper():  # the search index in a helper process of its own
+            fts = _SearchBuilder(path, db)
+            db.execute("ATTACH DATABASE ? AS fts", (fts.path,))
         if stage is not None:  # its table exists before the ATTACH: the schema is known
             made = sqlite3.connect(stage)
             made.execute(f"CREATE TABLE {STAGE_TABLE} ({', '.join(HISTORY_COLUMNS)})")
@@ -281,22 +430,28 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
         db.execute("BEGIN")
         job.tell("prepare", 0, 1)
         saved = _drop_secondary(db)
-        _clear_demo(db)
+        _clear_demo(db, search=fts is None)
         unit_ids = _upsert_units(db, job.county)
         n_units = len(unit_ids)
         first_id = (db.execute("SELECT max(id) FROM work_order").fetchone()[0] or 0) + 1
         job.tell("prepare", 1, 1)
-        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
-        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
+        if fts is None:
+            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
+            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
         order_sql = _insert_sql("work_order", ORDER_COLUMNS)
         hist_sql = _insert_sql("order_history", HISTORY_COLUMNS)
         search_sql = f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)"
         done = 0
         job.tell("orders", 0, job.orders)
-        for orders, search, hist in job.chunks(unit_ids, first_id, stage):
+        stats = _Stats()
+        for orders, search, hist, chunk_stats in job.chunks(unit_ids, first_id, stage):
+            stats.add(chunk_stats)
+            if fts is not None:
+                fts.add(search)
             db.executemany(order_sql, orders)
-            search.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
-            db.executemany(search_sql, search)
+            if fts is None:
+                search.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
+                db.executemany(search_sql, search)
             if isinstance(hist, int):
                 n_hist += hist
             else:
@@ -315,20 +470,30 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
         fill_demo_owners_sqlite(db)
         steps = len(saved) + 3
         job.tell("index", 0, steps)
-        db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
-        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
-        db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+        if fts is None:
+            db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
+            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+        else:
+            fts.finish()  # its merge runs while the indexes below are built
         job.tell("index", 1, steps)
         for i, sql in enumerate(saved, start=2):
             db.execute(sql)
             job.tell("index", i, steps)
+        if fts is not None:
+            fts.copy_into(db, "fts")
         _write_settings(db, job)
+        from hotline_tui.services.triage import write_triage_stats_sqlite
+
+        write_triage_stats_sqlite(db, stats.counts())
         db.execute("PRAGMA analysis_limit=1000")
         db.execute("ANALYZE main")
         job.tell("index", steps - 1, steps)
         db.execute("COMMIT")
         if stage is not None:
             db.execute("DETACH DATABASE stage")
+        if fts is not None:
+            db.execute("DETACH DATABASE fts")
         db.execute("PRAGMA main.locking_mode=NORMAL")
         if mode.lower() == "wal":
             db.execute("PRAGMA main.journal_mode=WAL")
@@ -340,6 +505,8 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
     finally:
         db.close()
         _remove(stage)
+        if fts is not None:
+            fts.close()
     return n_hist, n_units
 
 
@@ -386,9 +553,10 @@ def _referencing(db: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     return out
 
 
-def _clear_demo(db: sqlite3.Connection) -> None:
+def _clear_demo(db: sqlite3.Connection, *, search: bool = True) -> None:
     """Remove the demo orders, their history and rows other tables keep for them (the
-    caller checked that no real order is there). The search triggers are dropped already."""
+    caller checked that no real order is there). The search triggers are dropped already;
+    `search=False`: the search index is left to the caller (replaced as a whole)."""
     from hotline_tui.store.search import TABLE
 
     if db.execute("SELECT 1 FROM work_order LIMIT 1").fetchone() is None:
@@ -399,7 +567,8 @@ def _clear_demo(db: sqlite3.Connection) -> None:
         db.execute(f'DELETE FROM "{table}" WHERE "{column}" IS NOT NULL')
     db.execute("DELETE FROM order_history")
     db.execute("DELETE FROM work_order")
-    db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
+    if search:
+        db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
 
 
 def _upsert_units(db: sqlite3.Connection, county: County) -> dict[int, int]:
@@ -443,7 +612,9 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
         job.tell("prepare", 0, 1)
         for table in _referencing_tables(wo):
             conn.execute(delete(table))
+        restore_guard = _lift_history_guard(conn)  # the append-only triggers (0008)
         conn.execute(delete(oh))
+        restore_guard()
         conn.execute(delete(wo))
         unit_ids: dict[int, int] = {}
         for row in unit_rows(job.county):
@@ -458,7 +629,9 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
         job.tell("prepare", 1, 1)
         done = 0
         job.tell("orders", 0, job.orders)
-        for orders, _search, hist in job.chunks(unit_ids, first_id):
+        stats = _Stats()
+        for orders, _search, hist, chunk_stats in job.chunks(unit_ids, first_id):
+            stats.add(chunk_stats)
             conn.execute(insert(wo), [_core_row(ORDER_COLUMNS, r) for r in orders])
             conn.execute(insert(oh), [_core_row(HISTORY_COLUMNS, r) for r in hist])
             done += len(orders)
@@ -472,7 +645,34 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
         conn.execute(delete(st).where(st.c.key == "demo"))
         info = {"orders": job.orders, "seed": job.seed, "generated_at": job.now.isoformat(sep=" ")}
         conn.execute(insert(st).values(key="demo", value=json.dumps(info, ensure_ascii=False)))
+        from hotline_tui.store.models_triage import TriageStat
+
+        ts = TriageStat.__table__
+        conn.execute(delete(ts))
+        rows = [{"feature": f, "area": a, "unit_id": u, "n": n}
+                for (f, a, u), n in stats.counts().items()]
+        for i in range(0, len(rows), 5000):
+            conn.execute(insert(ts), rows[i:i + 5000])
     return n_hist, len(unit_ids)
+
+
+def _lift_history_guard(conn):  # noqa: ANN001, ANN202 - a Connection; returns a callable
+    """Let the demo clear its own history inside its transaction: the append-only triggers
+    are dropped (SQLite) or disabled (PostgreSQL); the callable returned puts them back."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE order_history DISABLE TRIGGER USER")
+        return lambda: conn.exec_driver_sql("ALTER TABLE order_history ENABLE TRIGGER USER")
+    saved = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name = 'order_history' AND sql IS NOT NULL").all()
+    for name, _sql in saved:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+
+    def put_back() -> None:
+        for _name, sql in saved:
+            conn.exec_driver_sql(sql)
+
+    return put_back
 
 
 def _referencing_tables(table) -> list:  # noqa: ANN001 - a sqlalchemy Table

@@ -12,6 +12,7 @@ import bisect
 import calendar
 import json
 import random
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -95,6 +96,11 @@ def add_workdays(day: int, n: int) -> int:
         if weekday(day) < 5:
             n -= 1
     return day
+
+
+@lru_cache(maxsize=8192)
+def _add_workdays(day: int, n: int) -> int:
+    return add_workdays(day, n)
 
 
 def _weights(d: dict[str, float]) -> tuple[list[str], list[float]]:
@@ -226,6 +232,10 @@ class ChunkMaker:
         self.samplers = self._samplers()
         self._days: dict[int, str] = {}
         self._hms = _hms()
+        # the triage suggestion statistics of the orders made since the last take_stats():
+        # (area, category, unit id) and (title, content head, unit id) -> orders
+        self.group_counts: dict[tuple[str, str, int], int] = {}
+        self.text_counts: dict[tuple[str, str, int], int] = {}
 
     def _owners(self) -> dict[int, list[str]]:
         """Two or three first-contact owners per unit (name, title, phone), fixed per run."""
@@ -323,7 +333,7 @@ class ChunkMaker:
     def request(self, j: int) -> tuple:
         """Request j of the pool, made on first use from its own random stream: (topic
         index, township index, unit number, title, body, address, action, extra, title doc,
-        body doc, address doc, extra doc)."""
+        body doc, address doc, extra doc, whether the title is blank to title_words)."""
         got_entry = self._pool[j]
         if got_entry is not None:
             return got_entry
@@ -359,7 +369,8 @@ class ChunkMaker:
         if rng.random() < 0.4:
             address += self._slot("spot", rng, ts, urban, got)
         entry = (ti, ts_i, unit_id, title, body, address, action, extra, search_doc(title),
-                 search_doc(body), search_doc(address), search_doc(extra))
+                 search_doc(body), search_doc(address), search_doc(extra),
+                 not unicodedata.normalize("NFKC", title).strip())
         self._pool[j] = entry
         return entry
 
@@ -392,6 +403,8 @@ class ChunkMaker:
         db_ids = c.db_ids
         today = plan.now // DAY
         day_i = plan.day_of(first_index)
+        group_counts, text_counts = self.group_counts, self.text_counts
+        area_docs, unit_docs = self.area_docs, self.unit_docs
         for k in range(count):
             index = first_index + k
             while day_i + 1 < len(plan.starts) and plan.starts[day_i + 1] <= index:
@@ -411,8 +424,9 @@ class ChunkMaker:
             # what and where
             j = int(rnd() * npool)
             (ti, ts_i, unit_id, title, body, address, action, extra, tdoc, bdoc, adoc,
-             xdoc) = pool[j] or request(j)
+             xdoc, blank_title) = pool[j] or request(j)
             topic = self.topics[ti]
+            category = topic["category"]
             hint = _type_hint(title)
             if hint and rnd() < 0.9:
                 rtype = hint
@@ -450,13 +464,18 @@ class ChunkMaker:
             triaged = "triage" in got
             u_id = db_ids[unit_id] if triaged else None
             tier = fields["tier"] if triaged else None
+            if triaged:  # what rebuild_triage_stats would count for this order
+                key = (area, category, u_id)
+                group_counts[key] = group_counts.get(key, 0) + 1
+                key = (title, content[:40] if blank_title else "", u_id)
+                text_counts[key] = text_counts.get(key, 0) + 1
             due_txt = None
             if "dispatch" in got:
                 due_txt = t(fields["due"])
                 due2_txt = t(fields["due2"]) if "send_back" in got else None
             i_dis, i_sign, i_rep = got.get("dispatch"), got.get("sign"), got.get("reply")
             orders.append((
-                oid, order_no, is_local, recv_txt, caller, phone, rtype, topic["category"],
+                oid, order_no, is_local, recv_txt, caller, phone, rtype, category,
                 title, content, area, address, source, "紧急" if urgent else "一般",
                 urgent, confidential, anonymous, upstream_unit,
                 t(upstream_due) if upstream_due else None, status, u_id, tier,
@@ -470,8 +489,8 @@ class ChunkMaker:
             if ndoc is None:
                 ndoc = name_docs[caller] = search_doc(caller)
             doc = " ".join(filter(None, (
-                search_doc(order_no), tdoc, idoc, bdoc, xdoc, cdoc, ndoc, search_doc(phone),
-                self.area_docs[area], adoc, self.unit_docs.get(upstream_unit, ""),
+                alnum_doc(order_no), tdoc, idoc, bdoc, xdoc, cdoc, ndoc, alnum_doc(phone),
+                area_docs[area], adoc, unit_docs.get(upstream_unit, ""),
             )))
             search.append(((recv << KEY_SHIFT) + oid, doc, "s" + status, f"u{u_id or 0}"))
             # history: one row per event it went through
@@ -509,6 +528,14 @@ class ChunkMaker:
                 hist.append((oid, at, clerk, ev, old, new, changes, note))
         return orders, search, hist
 
+    def take_stats(self) -> tuple[dict[tuple[str, str, int], int],
+                                  dict[tuple[str, str, int], int]]:
+        """The triage statistics counted since the last call (and start afresh): the
+        `groups` and `texts` of services.triage.triage_stat_counts, as {key: orders}."""
+        out = self.group_counts, self.text_counts
+        self.group_counts, self.text_counts = {}, {}
+        return out
+
     def _opening(self, i: int, unit_id: int, oid: int) -> str:
         """The first sentence of a substantive reply, with the unit and the handler."""
         openings = self.c.raw["reply_openings"]
@@ -525,28 +552,28 @@ class ChunkMaker:
     def _life(self, rng: random.Random, recv: int, rtype: str, urgent: bool,
               upstream_due: int | None) -> tuple[list[tuple[str, int]], dict[str, int]]:
         """Every event the order will go through, with its time (some in the future)."""
-        u = rng.uniform
-        created = min(recv + int(u(5, 240)) * MINUTE, max(recv, self.plan.now))
+        r = rng.random  # u(a, b) written out as random.uniform does: a + (b - a) * r()
+        created = min(recv + int(5 + (240 - 5) * r()) * MINUTE, max(recv, self.plan.now))
         events = [("create", created)]
         f: dict[str, int] = {}
         x = rng.random()
         direct = 0.45 if rtype == "咨询" else 0.03
         if x < direct:
-            events.append(("direct_answer", created + int(u(0.2, 8) * HOUR)))
+            events.append(("direct_answer", created + int((0.2 + (8 - 0.2) * r()) * HOUR)))
             return events, f
         if x < direct + 0.01:
-            events.append(("merge", created + int(u(0.2, 24) * HOUR)))
+            events.append(("merge", created + int((0.2 + (24 - 0.2) * r()) * HOUR)))
             return events, f
         tier = 0 if urgent else self.tier_days[
             bisect.bisect_right(self.tier_cum, rng.random() * self.tier_cum[-1])]
         f["tier"] = tier
-        t_tri = created + int(u(0.1, 20) * HOUR)
+        t_tri = created + int((0.1 + (20 - 0.1) * r()) * HOUR)
         events.append(("triage", t_tri))
         if x < direct + 0.013:
-            events.append(("to_meeting", t_tri + int(u(1, 72) * HOUR)))
+            events.append(("to_meeting", t_tri + int((1 + (72 - 1) * r()) * HOUR)))
             return events, f
-        t_dis = t_tri + int(u(0.05, 30) * HOUR)
-        due = add_workdays(t_dis // DAY, tier) * DAY + DAY - 1
+        t_dis = t_tri + int((0.05 + (30 - 0.05) * r()) * HOUR)
+        due = _add_workdays(t_dis // DAY, tier) * DAY + DAY - 1
         if upstream_due is not None and upstream_due < due:
             due = max(upstream_due, t_dis + HOUR)
         f["due"] = due
@@ -554,22 +581,22 @@ class ChunkMaker:
         y = rng.random()
         if y < 0.01:
             return events, f  # never signed for
-        t_sign = t_dis + int(u(0.3, 30) * HOUR)
+        t_sign = t_dis + int((0.3 + (30 - 0.3) * r()) * HOUR)
         events.append(("sign", t_sign))
         if y < 0.025:
             return events, f  # signed, never answered
         if rng.random() < 0.12 or due <= t_sign:
-            t_rep = max(due, t_sign) + int(u(1, 200) * HOUR)  # late
+            t_rep = max(due, t_sign) + int((1 + (200 - 1) * r()) * HOUR)  # late
         else:
-            t_rep = t_sign + int(u(0.05, 0.95) * (due - t_sign))
+            t_rep = t_sign + int((0.05 + (0.95 - 0.05) * r()) * (due - t_sign))
         events.append(("reply", t_rep))
         if rng.random() < 0.07:
-            t_back = t_rep + int(u(1, 48) * HOUR)
-            f["due2"] = add_workdays(t_back // DAY, 3) * DAY + DAY - 1
+            t_back = t_rep + int((1 + (48 - 1) * r()) * HOUR)
+            f["due2"] = _add_workdays(t_back // DAY, 3) * DAY + DAY - 1
             events.append(("send_back", t_back))
-            t_rep = t_back + int(u(12, 240) * HOUR)
+            t_rep = t_back + int((12 + (240 - 12) * r()) * HOUR)
             events.append(("reply", t_rep))
-        events.append(("accept", t_rep + int(u(0.5, 72) * HOUR)))
+        events.append(("accept", t_rep + int((0.5 + (72 - 0.5) * r()) * HOUR)))
         return events, f
 
 
@@ -584,6 +611,19 @@ def _type_hint(title: str) -> str | None:
         if title.startswith(word):
             return rtype
     return None
+
+
+def alnum_doc(text: str) -> str:
+    """`search_doc(text)` for order and phone numbers, quicker: a text of ASCII letters and
+    digits is one run (its trigrams, then its last two and last character); anything
+    else goes to search_doc."""
+    if not (text.isascii() and text.isalnum()):
+        return search_doc(text)
+    run = text.lower()
+    n = len(run)
+    if n < 3:
+        return search_doc(text)
+    return " ".join([run[i:i + 3] for i in range(n - 2)]) + " " + run[-2:] + " " + run[-1]
 
 
 @lru_cache(maxsize=512)

@@ -288,36 +288,59 @@ def bump_stats(s: Session, order: Any, unit_id: int | None, delta: int) -> None:
         s.exec(delete(ST).where(c.unit_id == unit_id, c.n <= 0))
 
 
+def triage_stat_counts(
+    groups: Iterable[tuple[str | None, str | None, int, int]],
+    texts: Iterable[tuple[str | None, str | None, int, int]],
+) -> tuple[Counter[tuple[str, str, int]], int]:
+    """The suggestion statistics from grouped orders that have a lead unit:
+    `groups` (area, category, unit_id, n) and `texts` (title, content head, unit_id, n).
+    Returns {(feature, area, unit_id): n} and how many orders were counted."""
+    counts: Counter[tuple[str, str, int]] = Counter()
+    total = 0
+    for area, cat, unit_id, n in groups:
+        area = (area or "").strip()
+        cat = (cat or "").strip()
+        total += n
+        counts[(AREA_FEATURE, ANY_AREA, unit_id)] += n
+        if area:
+            counts[(AREA_FEATURE, area, unit_id)] += n
+        if cat:
+            counts[(f"c:{cat}", ANY_AREA, unit_id)] += n
+            if area:
+                counts[(f"c:{cat}", area, unit_id)] += n
+    for title, head, unit_id, n in texts:
+        for w in title_words(title or "", head or ""):
+            counts[(f"w:{w}", ANY_AREA, unit_id)] += n
+    return counts, total
+
+
+TRIAGE_STAT_INSERT = "INSERT INTO triage_stat(feature, area, unit_id, n) VALUES (?, ?, ?, ?)"
+
+
+def write_triage_stats_sqlite(db: Any, counts: Counter[tuple[str, str, int]]) -> None:
+    """Replace triage_stat with `counts` on a raw sqlite3 connection (the caller's
+    transaction)."""
+    db.execute("DELETE FROM triage_stat")
+    db.executemany(TRIAGE_STAT_INSERT, [(f, a, u, n) for (f, a, u), n in counts.items()])
+
+
 def rebuild_triage_stats(engine: Engine) -> int:
     """Recompute the suggestion statistics from every order that has a lead unit.
 
     Returns how many orders were counted. About 10-20 s per million orders; call it after
-    the demo generator or a bulk load (the TUI and the CLI keep it current otherwise).
+    a bulk load (the TUI and the CLI keep it current otherwise; the demo generator counts
+    its own choices with `triage_stat_counts` instead).
     """
-    counts: Counter[tuple[str, str, int]] = Counter()
-    total = 0
     with engine.connect() as conn:
         grouped = conn.execute(
             select(OC.area, OC.category, OC.unit_id, func.count().label("n"))
             .where(OC.unit_id.is_not(None)).group_by(OC.area, OC.category, OC.unit_id)
-        )
-        for r in grouped:
-            area = (r.area or "").strip()
-            cat = (r.category or "").strip()
-            total += r.n
-            counts[(AREA_FEATURE, ANY_AREA, r.unit_id)] += r.n
-            if area:
-                counts[(AREA_FEATURE, area, r.unit_id)] += r.n
-            if cat:
-                counts[(f"c:{cat}", ANY_AREA, r.unit_id)] += r.n
-                if area:
-                    counts[(f"c:{cat}", area, r.unit_id)] += r.n
+        ).all()
         head = func.substr(OC.content, 1, 40)
         text = select(OC.title, head.label("head"), OC.unit_id, func.count().label("n")).where(
             OC.unit_id.is_not(None)).group_by(OC.title, head, OC.unit_id)
-        for r in conn.execution_options(stream_results=True).execute(text):
-            for w in title_words(r.title, r.head or ""):
-                counts[(f"w:{w}", ANY_AREA, r.unit_id)] += r.n
+        counts, total = triage_stat_counts(
+            grouped, conn.execution_options(stream_results=True).execute(text))
     with engine.begin() as conn:
         conn.execute(delete(ST))
         rows = [{"feature": f, "area": a, "unit_id": u, "n": n} for (f, a, u), n in counts.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +21,8 @@ from hotline_tui.tui.registry import TopScreen
 from hotline_tui.tui.screens.base import ShellScreen
 from hotline_tui.tui.widgets.order_list import OrderList
 
+# A keystroke after a pause is applied at once; keys typed faster than this (a burst, a
+# paste) wait until they stop for this long, so a burst costs one query, not one per key.
 DEBOUNCE = 0.03
 
 # State filter choices: (id, statuses); labels are t("state_filter.<id>") or the status name.
@@ -50,7 +53,7 @@ class InboxScreen(ShellScreen):
         Binding("x", "export", "inbox.export", id="inbox.export"),
         Binding("i", "import_file", "inbox.import", id="inbox.import"),
         Binding("n", "new_order", "inbox.new", id="inbox.new"),
-        Binding("r,f5", "reload", "inbox.reload", id="inbox.reload", show=False),
+        Binding("r", "reload", "inbox.reload", id="inbox.reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +61,9 @@ class InboxScreen(ShellScreen):
         self.state_choice = "all"
         self.sort = "received"
         self._debounce: Timer | None = None
+        self._typed_at: float | None = None  # perf_counter of the last keystroke not yet applied
+        self._last_key = 0.0  # perf_counter of the last keystroke in the filter box
+        self._status_text = ""
 
     # -- layout -----------------------------------------------------------------------
     def compose_body(self) -> Iterable[Widget]:
@@ -97,15 +103,24 @@ class InboxScreen(ShellScreen):
 
     @on(Input.Changed, "#filter")
     def _typed(self) -> None:
+        now = time.perf_counter()
+        burst = now - self._last_key < DEBOUNCE
+        self._last_key = now
+        self._typed_at = now
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
+        elif not burst:  # after a pause: at once (the old query is interrupted if running)
+            self._apply_filter()
+            return
         self._debounce = self.set_timer(DEBOUNCE, self._apply_filter)
 
     def _apply_filter(self) -> None:
         self._debounce = None
+        started, self._typed_at = self._typed_at, None
         f = self.current_filter()
-        if f != self.orders.filter:
-            self.orders.set_filter(f)
+        if f != self.orders.requested:  # (not .filter: another may be on its way)
+            self.orders.set_filter(f, started=started)
         self._show_status()
 
     @on(Input.Submitted, "#filter")
@@ -182,7 +197,12 @@ class InboxScreen(ShellScreen):
         parts.append(t("inbox.sort_is", sort=t(f"sort.{self.sort}")))
         if ol.fetching:
             parts.append(t("inbox.searching"))
-        self.query_one("#status", Static).update("  |  ".join(parts))
+        text = "  |  ".join(parts)
+        if text != self._status_text:
+            self._status_text = text
+            # one line of fixed size (app.tcss #status): no relayout of the screen, which
+            # would hold the event loop up while a filter's first page is on its way
+            self.query_one("#status", Static).update(text, layout=False)
 
     # -- open, export, import, new ----------------------------------------------------------
     @on(OrderList.Opened)

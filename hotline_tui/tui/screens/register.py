@@ -5,7 +5,11 @@ overdue, signed late). Sign for one or several marked orders, drill into an owne
 phone number, change an order's owner, export the roster, import returned sheets.
 
 Everything is read by one `services.owners.register_snapshot` call in a thread worker; the
-frame is drawn at once and the lists are painted when the snapshot arrives."""
+frame is drawn at once and the lists are painted when the snapshot arrives. First open: the
+snapshot the app's warm-up read a moment ago (if younger than REFRESH_EVERY, the age the
+open screen accepts anyway) is painted at once and read again behind it; without one, the
+same worker reads the first waiting rows (painted at once), then the snapshot, one after
+the other so the two reads do not compete for the one Python thread that runs."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -29,6 +34,19 @@ from hotline_tui.tui.widgets.line_table import Col, KeepsTableFocus, Line, LineT
 WAITING_PAGE = 100
 STALE_AFTER = 30.0  # seconds: coming back to the screen later reads it again
 REFRESH_EVERY = 300.0
+
+# The snapshot the app's warm-up read (TOP_SCREEN.warm): (engine, monotonic time, snapshot).
+_warm_snapshot: tuple[Any, float, Any] | None = None
+
+
+def take_warm_snapshot(engine: Any, max_age: float = REFRESH_EVERY) -> Any:
+    """The warm-up's snapshot of this engine if it is younger than `max_age` seconds (once:
+    later opens read afresh)."""
+    global _warm_snapshot
+    got, _warm_snapshot = _warm_snapshot, None
+    if got is None or got[0] is not engine or time.monotonic() - got[1] > max_age:
+        return None
+    return got[2]
 
 
 # ---- cell texts --------------------------------------------------------------------------------
@@ -169,12 +187,23 @@ class RegisterScreen(KeepsTableFocus, DirectoryScreen):
                 id="register.next_month", show=False),
         Binding("x", "export", "register.export", id="register.export"),
         Binding("i", "import_sheets", "register.import", id="register.import"),
-        Binding("r,f5", "reload", "register.reload", id="register.reload", show=False),
+        Binding("r", "reload", "register.reload", id="register.reload", show=False),
     ]
+
+    class FirstRows(Message):
+        """The first waiting rows, read before the snapshot on a first open (from the
+        worker thread)."""
+
+        def __init__(self, labels: dict[int, str], rows: list) -> None:
+            super().__init__()
+            self.labels = labels
+            self.rows = rows
 
     def __init__(self) -> None:
         super().__init__()
         self.snapshot: Any = None
+        self.from_warm = False  # the snapshot on screen is the warm-up's (a read follows)
+        self._pinyin_warmed = False
         self.month: str | None = None  # None: the current month
         self.waiting_unit: tuple[int, str] | None = None  # only this unit's waiting orders
         self.loaded_at = 0.0  # perf_counter of the last paint (0: never)
@@ -238,32 +267,38 @@ class RegisterScreen(KeepsTableFocus, DirectoryScreen):
         """Read the snapshot again (a worker) and repaint; cursors stay on their rows."""
         engine, month = self.engine, self.month
         self.loading = True
+        first_rows = False
+        if self.snapshot is None and month is None:  # first open
+            warm = take_warm_snapshot(engine)
+            if warm is not None:
+                self._loaded((warm, 0.0, 0.0), warm=True)
+                self.loading = True  # and read again behind it
+            else:
+                first_rows = True  # the waiting list at once, the rest after
         self._show_status()
 
         def work() -> tuple[Any, float, float]:
             from hotline_tui.services.owners import register_snapshot
 
+            if first_rows:
+                from hotline_tui.services.owner_targets import unit_labels
+                from hotline_tui.services.owners import waiting_orders
+
+                self.post_message(self.FirstRows(unit_labels(engine),
+                                                 waiting_orders(engine, limit=WAITING_PAGE)))
             t0, c0 = time.perf_counter(), time.thread_time()
             snap = register_snapshot(engine, month=month, waiting_limit=WAITING_PAGE)
             return snap, (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
 
         self.run_db(work, self._loaded, failed=self._failed, latest=True)
-        if self.snapshot is None:  # first open: the waiting list at once, the rest after
-            self.run_db(self._first_rows_work, self._first_rows)
 
-    def _first_rows_work(self) -> tuple[dict[int, str], list]:
-        from hotline_tui.services.owner_targets import unit_labels
-        from hotline_tui.services.owners import waiting_orders
-
-        engine = self.engine
-        return unit_labels(engine), waiting_orders(engine, limit=WAITING_PAGE)
-
-    def _first_rows(self, result: tuple[dict[int, str], list]) -> None:
+    @on(FirstRows)
+    def _first_rows(self, event: FirstRows) -> None:
         if self.snapshot is not None or self.waiting_unit is not None:
             return  # the snapshot came first
         from hotline_tui.services import clock
 
-        self._unit_labels, rows = result
+        self._unit_labels, rows = event.labels, event.rows
         now = clock.now()
         self._fit_waiting_columns()
         self.waiting_table.set_lines([waiting_line(w, now, self._unit_labels) for w in rows],
@@ -279,11 +314,13 @@ class RegisterScreen(KeepsTableFocus, DirectoryScreen):
         self.app.notify(text, severity="error", timeout=8)
         self._show_status()
 
-    def _loaded(self, result: tuple[Any, float, float]) -> None:
+    def _loaded(self, result: tuple[Any, float, float], *, warm: bool = False) -> None:
         snap, ms, cpu_ms = result
         self.snapshot = snap
-        self.load_ms = ms  # the read, wall clock (for the benchmark)
-        self.load_cpu_ms = cpu_ms  # the read, CPU of its thread
+        self.from_warm = warm
+        if not warm:
+            self.load_ms = ms  # the read, wall clock (for the benchmark)
+            self.load_cpu_ms = cpu_ms  # the read, CPU of its thread
         self.loading = False
         self._unit_labels = {u.unit_id: u.unit_label or u.unit_name for u in snap.units}
         self._paint_units()
@@ -291,11 +328,12 @@ class RegisterScreen(KeepsTableFocus, DirectoryScreen):
             self._paint_waiting(snap.waiting, snap.waiting_total)
         else:
             self._load_unit_waiting()
-        first = not self.loaded_at
         self.loaded_at = time.perf_counter()
         self.first_rows_at = self.first_rows_at or self.loaded_at
         self._show_status()
-        if first:  # after the first paint: pypinyin (~0.4 s) would hold the GIL meanwhile
+        if not warm and not self._pinyin_warmed:
+            # after the first read: pypinyin (~0.4 s) would hold the GIL meanwhile
+            self._pinyin_warmed = True
             from hotline_tui.tui.modals.sign_for import warm_pinyin
 
             self.run_worker(warm_pinyin, thread=True, group="warm-pinyin", exit_on_error=False)
@@ -626,9 +664,15 @@ def edit_phone(screen: Any, owner: Any, done: Any = None) -> None:
 
 
 def _warm(engine) -> None:  # noqa: ANN001
+    """The app's warm-up (a thread, after the first paint): the first open's read, whose
+    result the first open paints at once (take_warm_snapshot), and the pages and pooled
+    connection it needs warm for the read that follows it. Same calls as the first open:
+    the snapshot (it holds the waiting page and the unit names too)."""
+    global _warm_snapshot
     from hotline_tui.services.owners import register_snapshot
 
-    register_snapshot(engine, waiting_limit=WAITING_PAGE)
+    snap = register_snapshot(engine, waiting_limit=WAITING_PAGE)
+    _warm_snapshot = (engine, time.monotonic(), snap)
 
 
 TOP_SCREEN = TopScreen(

@@ -9,6 +9,7 @@ after the first page is painted. A new filter interrupts the queries of the old 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from hotline_tui.domain.states import RUNNING_STATUSES
 from hotline_tui.i18n import t
 from hotline_tui.services import clock
 from hotline_tui.store.inbox_query import InboxFilter, InboxRow, count_orders, fetch_page
+from hotline_tui.tui import trace
 from hotline_tui.tui.keys import Localized
 from hotline_tui.tui.text import cell_len, column_text, fit
 
@@ -142,7 +144,8 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(**kwargs)
         self.source = OrderSource(engine)
         self.warn = timedelta(hours=warn_hours)
-        self.filter = InboxFilter()
+        self.filter = InboxFilter()  # the filter of the rows on screen
+        self.requested = self.filter  # the filter last asked for (its rows may be on the way)
         self.cursor = 0
         self.total: int | None = None  # exact number of rows, once known
         self.counting = False
@@ -156,12 +159,22 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
         self._fetch_timer = None
         self._order_no_width = 16
         self._now = clock.now()
+        # timing of the last filter change (perf_counter marks; see `last_timing`)
+        self._marks: dict[str, float] = {}
+        self.last_timing: dict[str, float] | None = None
 
     # -- public API ---------------------------------------------------------------------
-    def set_filter(self, f: InboxFilter, *, keep_position: bool = False) -> None:
-        """Show the orders matching `f`; the current rows stay until its first page is in."""
+    def set_filter(
+        self, f: InboxFilter, *, keep_position: bool = False, started: float | None = None
+    ) -> None:
+        """Show the orders matching `f`; the current rows stay until its first page is in.
+        `started`: perf_counter of what asked for it (the keystroke), for `last_timing`."""
         self._gen += 1
         gen = self._gen
+        self.requested = f
+        now = time.perf_counter()
+        self._marks = {"gen": gen, "start": started if started is not None else now,
+                       "apply": now}
         self.source.interrupt_except(gen)
         self.fetching = True
         self.counting = False
@@ -197,6 +210,7 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- loading (thread workers; results come back on the event loop) -------------------
     def _load_first(self, gen: int, f: InboxFilter, page: int, keep: bool) -> None:
+        t0 = time.perf_counter()
         try:
             rows = self.source.fetch(gen, f, page * PAGE, PAGE)
             if page and not rows:  # the list got shorter than the old position
@@ -204,6 +218,10 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
         except Exception as exc:  # noqa: BLE001 - shown as a notification
             self._from_thread(self._failed, gen, exc)
             return
+        t1 = time.perf_counter()
+        marks = self._marks
+        if marks.get("gen") == gen:
+            marks["query0"], marks["query1"] = t0, t1
         self._from_thread(self._first_loaded, gen, f, page, rows, keep)
 
     def _from_thread(self, callback, *args: Any) -> None:  # noqa: ANN001
@@ -217,6 +235,8 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         if gen != self._gen:
             return
+        if self._marks.get("gen") == gen:
+            self._marks["loaded"] = time.perf_counter()
         self.filter = f
         self.fetching = False
         self._pages.clear()
@@ -483,6 +503,8 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
             texts = [(fit(t(f"col.{c.name}"), c.width), style) for c in cols]
             return self._line(texts, width, style)
         index = self.scroll_offset.y + y - 1
+        if "loaded" in self._marks and "painted" not in self._marks:
+            self._painted()  # the first body line drawn after the new filter's first page
         if self.total == 0 and index == 0 and not self.fetching:
             style = base + self.get_component_rich_style("order-list--loading", partial=True)
             return self._line([(t("list.empty"), style)], width, base)
@@ -509,6 +531,22 @@ class OrderList(Localized, ScrollView, can_focus=True, inherit_bindings=False):
                 style = line_style + self.get_component_rich_style(due_class, partial=True)
             texts.append((fit(cells[c.name], c.width), style))
         return self._line(texts, width, line_style)
+
+    def _painted(self) -> None:
+        """The first row of a new filter is being drawn: note how long each step took."""
+        m = self._marks
+        m["painted"] = time.perf_counter()
+        start = m["start"]
+        timing = {
+            "total_ms": (m["painted"] - start) * 1000,
+            "debounce_ms": (m["apply"] - start) * 1000,
+            "to_worker_ms": (m.get("query0", m["apply"]) - m["apply"]) * 1000,
+            "query_ms": (m.get("query1", 0.0) - m.get("query0", 0.0)) * 1000,
+            "to_loop_ms": (m["loaded"] - m.get("query1", m["loaded"])) * 1000,
+            "to_paint_ms": (m["painted"] - m["loaded"]) * 1000,
+        }
+        self.last_timing = timing
+        trace.log("inbox.filter", text=self.filter.text, **timing)
 
     def tick_clock(self, now: datetime) -> None:
         """Re-colour deadlines against the office clock (called by the screen each minute)."""
