@@ -49,6 +49,20 @@ def db_path(tmp_path: Path):
 
 
 @pytest.fixture
+def empty_db_path(tmp_path: Path):
+    """Like db_path, but an empty database (no schema yet) on PostgreSQL too: for the tests
+    that migrate step by step."""
+    if PG_BASE:
+        from pg_support import fresh_database
+
+        url, drop = fresh_database(PG_BASE, migrated=False)
+        yield url
+        drop()
+        return
+    yield tmp_path / "hotline.db"
+
+
+@pytest.fixture
 def engine(db_path: Path):
     from hotline_tui.store.engine import open_database
 

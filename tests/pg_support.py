@@ -34,9 +34,10 @@ def _template(base: str) -> str:
     _templates.add(name)
     return name
 
-def fresh_database(base: str) -> tuple[str, Callable[[], None]]:
-    """(URL of a new migrated database, a function that drops it)."""
-    template = _template(base)
+def fresh_database(base: str, *, migrated: bool = True) -> tuple[str, Callable[[], None]]:
+    """(URL of a new database, migrated to head unless `migrated=False` (empty, for the
+    migration tests), a function that drops it)."""
+    template = _template(base) if migrated else "template1"
     name = f"hotline_t_{uuid.uuid4().hex[:12]}"
     admin = _admin(base)
     with admin.connect() as conn:

@@ -158,6 +158,7 @@ def test_same_day_tier_dispatched_on_saturday_rolls_to_monday(engine):
     assert r.dispatched[0].due_at.date() == date(2026, 11, 9)
 
 
+@pytest.mark.sqlite_only  # SQLite's file write lock; PostgreSQL locks the rows (FOR UPDATE)
 def test_write_lock_is_taken_before_reading(engine, tmp_path):
     """While one dispatch holds the transaction, another writer has to wait."""
     import sqlite3

@@ -6,7 +6,8 @@ from hotline_tui.store.engine import make_engine, open_database
 from hotline_tui.store.migrate import current_revisions, file_heads, upgrade
 
 
-def test_first_schema_upgrades_without_loss(db_path):
+def test_first_schema_upgrades_without_loss(empty_db_path):
+    db_path = empty_db_path
     old = make_engine(db_path)
     upgrade(old, "0001")
     with old.begin() as conn:

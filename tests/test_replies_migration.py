@@ -14,8 +14,9 @@ _ORDER = (
     "INSERT INTO work_order (id, order_no, is_local, received_at, caller_name, caller_phone,"
     " request_type, category, title, content, area, address, source, urgency, urgent,"
     " confidential, anonymous, upstream_unit, status, is_demo, version, created_at,"
-    " updated_at) VALUES (:id, :no, 0, '2026-01-05 09:00:00', '张三', '13812345678', '投诉',"
-    " '', '噪音扰民', '夜间施工', '城关镇', '', '12345', '', 0, 0, 0, '', :st, 0, 1,"
+    " updated_at) VALUES (:id, :no, FALSE, '2026-01-05 09:00:00', '张三', '13812345678',"
+    " '投诉', '', '噪音扰民', '夜间施工', '城关镇', '', '12345', '', FALSE, FALSE, FALSE, '',"
+    " :st, FALSE, 1,"
     " '2026-01-05 09:00:00', '2026-01-05 09:00:00')"
 )
 _HIST = (
@@ -24,7 +25,8 @@ _HIST = (
 )
 
 
-def test_0009_on_a_0008_database_with_data(db_path):
+def test_0009_on_a_0008_database_with_data(empty_db_path):
+    db_path = empty_db_path
     old = make_engine(db_path)
     upgrade(old, "0008")
     with old.begin() as conn:
@@ -57,7 +59,8 @@ def test_0009_on_a_0008_database_with_data(db_path):
     eng.dispose()
 
 
-def test_downgrade_to_0008_and_up_again(db_path):
+def test_downgrade_to_0008_and_up_again(empty_db_path):
+    db_path = empty_db_path
     eng = make_engine(db_path)
     upgrade(eng, "0009")
     from alembic import command

@@ -51,7 +51,8 @@ def _order(engine, no: str) -> dict:  # noqa: ANN001
             "SELECT id, status, owner_id, rework_count, due_at, closed_at FROM work_order "
             "WHERE order_no = :no"), {"no": no}).mappings().one())
     for k in ("due_at", "closed_at"):
-        row[k] = datetime.fromisoformat(row[k]) if row[k] else None
+        if isinstance(row[k], str):  # text on SQLite, a datetime on PostgreSQL
+            row[k] = datetime.fromisoformat(row[k])
     return row
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -62,6 +63,9 @@ def upgrade_if_needed(engine: Engine) -> None:
     try:
         current = current_revisions(engine)
     except SADatabaseError as exc:
+        if engine.dialect.name != "sqlite" and isinstance(exc, OperationalError):
+            reason = " ".join(str(exc.orig).split())  # a server: no connection, no database
+            raise DatabaseError(f"cannot connect to the database server ({reason})") from exc
         raise DatabaseError(f"this file is not a hotline database ({exc.orig})") from exc
     if current and current == file_heads():
         return
