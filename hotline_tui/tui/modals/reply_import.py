@@ -11,22 +11,19 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import LoadingIndicator, Static
 
 from hotline_tui.i18n import t
 from hotline_tui.services import clock
 from hotline_tui.tui.errors import message_for
-from hotline_tui.tui.modals import Dialog
+from hotline_tui.tui.modals.import_result import ImportResultDialog
 from hotline_tui.tui.text import column_text
 
 MAX_SHOWN = 500
 
 
-class ReplyImportScreen(Dialog):
+class ReplyImportScreen(ImportResultDialog):
     """Dismissed with the ReplyImportResult, or None when the file could not be read."""
 
     CSS_PATH = "reply_forms.tcss"
@@ -37,80 +34,32 @@ class ReplyImportScreen(Dialog):
         Binding("k,up", "scroll('up')", "reply_import_tui.up", id="reply_import_tui.up", show=False),
     ]
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.result: Any = None
-        self.done = False
+    KEY = "reply_import_tui"
+    PREFIX = "reply-import"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="reply-import-box"):
-            yield Static(t("reply_import_tui.running"), classes="dialog-title",
-                         id="reply-import-title", markup=False)
-            yield Static(str(self.path), classes="dialog-label", markup=False)
-            yield LoadingIndicator(id="reply-import-wait")
-            yield Static("", id="reply-import-summary", markup=False)
-            with VerticalScroll(id="reply-import-rows"):
-                yield Static("", id="reply-import-table")
-            yield Static(t("reply_import_tui.wait"), classes="dialog-hint",
-                         id="reply-import-hint", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#reply-import-rows").display = False
-        self.run_worker(self._run, thread=True, group="reply-import", exit_on_error=False)
-
-    def _run(self) -> None:
+    def run_import(self, engine: Any, path: Path) -> Any:
         from hotline_tui.services.replies import import_replies
 
-        try:
-            result = import_replies(self.app.engine, self.path)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - one sentence
-            self.app.call_from_thread(self._failed, message_for(exc))
-            return
-        self.app.call_from_thread(self._show, result)
+        return import_replies(engine, path)
 
-    def _finish(self) -> None:
-        self.done = True
-        self.query_one("#reply-import-wait").display = False
-        self.query_one("#reply-import-hint", Static).update(t("reply_import_tui.close_hint"))
-
-    def _failed(self, text: str) -> None:
-        self._finish()
-        self.query_one("#reply-import-title", Static).update(t("reply_import_tui.failed"))
-        summary = self.query_one("#reply-import-summary", Static)
-        summary.add_class("dialog-error")
-        summary.update(text)
-
-    def _show(self, r: Any) -> None:
-        self._finish()
-        self.result = r
+    def show_result(self, r: Any) -> tuple[str, Group | None]:
         unmatched = list(r.unmatched)
-        self.query_one("#reply-import-title", Static).update(t("reply_import_tui.done_title"))
-        self.query_one("#reply-import-summary", Static).update(
-            t("reply_import_tui.summary", taken=_count(r.taken), unchanged=_count(r.unchanged),
-              unmatched=len(unmatched)))
-        if unmatched:
-            table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-            table.add_column(t("reply_import_tui.col_row"), justify="right", no_wrap=True)
-            table.add_column(t("reply_import_tui.col_order"), no_wrap=True)
-            table.add_column(t("reply_import_tui.col_reason"))
-            for u in unmatched[:MAX_SHOWN]:
-                table.add_row(Text(str(u.row_no)), Text(column_text(u.order_no or "-")),
-                              Text(str(u.reason_text)))
-            if len(unmatched) > MAX_SHOWN:
-                table.add_row(Text(""), Text(""),
-                              Text(t("reply_import_tui.more", n=len(unmatched) - MAX_SHOWN)))
-            head = Text(t("reply_import_tui.unmatched_head", n=len(unmatched)), style="bold red")
-            self.query_one("#reply-import-table", Static).update(Group(head, table))
-            self.query_one("#reply-import-rows").display = True
-
-    def action_close(self) -> None:
-        if self.done:
-            self.dismiss(self.result)
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#reply-import-rows", VerticalScroll)
-        box.scroll_down(animate=False) if direction == "down" else box.scroll_up(animate=False)
+        summary = t("reply_import_tui.summary", taken=_count(r.taken),
+                    unchanged=_count(r.unchanged), unmatched=len(unmatched))
+        if not unmatched:
+            return summary, None
+        table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+        table.add_column(t("reply_import_tui.col_row"), justify="right", no_wrap=True)
+        table.add_column(t("reply_import_tui.col_order"), no_wrap=True)
+        table.add_column(t("reply_import_tui.col_reason"))
+        for u in unmatched[:MAX_SHOWN]:
+            table.add_row(Text(str(u.row_no)), Text(column_text(u.order_no or "-")),
+                          Text(str(u.reason_text)))
+        if len(unmatched) > MAX_SHOWN:
+            table.add_row(Text(""), Text(""),
+                          Text(t("reply_import_tui.more", n=len(unmatched) - MAX_SHOWN)))
+        head = Text(t("reply_import_tui.unmatched_head", n=len(unmatched)), style="bold red")
+        return summary, Group(head, table)
 
 
 def _count(value: Any) -> int:

@@ -11,22 +11,19 @@ from typing import Any, ClassVar
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import LoadingIndicator, Static
 
 from hotline_tui.i18n import t
 from hotline_tui.services import clock
 from hotline_tui.tui.errors import message_for
-from hotline_tui.tui.modals import Dialog
+from hotline_tui.tui.modals.import_result import ImportResultDialog
 from hotline_tui.tui.text import column_text
 
 MAX_SHOWN = 500
 
 
-class ReturnedSheetScreen(Dialog):
+class ReturnedSheetScreen(ImportResultDialog):
     """Runs `import_returned_sheets` in a worker; dismissed with its result (None on failure)."""
 
     CSS_PATH = "owner_forms.tcss"
@@ -36,55 +33,15 @@ class ReturnedSheetScreen(Dialog):
         Binding("k,up", "scroll('up')", "sheets.up", id="sheets.up", show=False),
     ]
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-        self.result: Any = None
-        self.done = False
+    KEY = "sheets"
+    PREFIX = "sheets"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="sheets-box"):
-            yield Static(t("sheets.running"), classes="dialog-title", id="sheets-title",
-                         markup=False)
-            yield Static(str(self.path), classes="dialog-label", markup=False)
-            yield LoadingIndicator(id="sheets-wait")
-            yield Static("", id="sheets-summary", markup=False)
-            with VerticalScroll(id="sheets-rows"):
-                yield Static("", id="sheets-table")
-            yield Static(t("sheets.wait"), classes="dialog-hint", id="sheets-hint",
-                         markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#sheets-rows").display = False
-        self.run_worker(self._run, thread=True, group="sheets", exit_on_error=False)
-
-    def _run(self) -> None:
+    def run_import(self, engine: Any, path: Path) -> Any:
         from hotline_tui.services.owners_import import import_returned_sheets
 
-        try:
-            result = import_returned_sheets(self.app.engine, self.path)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - one sentence
-            self.app.call_from_thread(self._failed, message_for(exc))
-            return
-        self.app.call_from_thread(self._show, result)
+        return import_returned_sheets(engine, path)
 
-    def _finish(self) -> None:
-        self.done = True
-        self.query_one("#sheets-wait").display = False
-        self.query_one("#sheets-hint", Static).update(t("sheets.close_hint"))
-
-    def _failed(self, text: str) -> None:
-        self._finish()
-        self.query_one("#sheets-title", Static).update(t("sheets.failed"))
-        summary = self.query_one("#sheets-summary", Static)
-        summary.add_class("dialog-error")
-        summary.update(text)
-
-    def _show(self, r: Any) -> None:
-        self._finish()
-        self.result = r
-        self.query_one("#sheets-title", Static).update(t("sheets.done_title"))
-        self.query_one("#sheets-summary", Static).update(summary_text(r))
+    def show_result(self, r: Any) -> tuple[str, Group | None]:
         parts: list[Any] = []
         if r.rejected:
             parts += [Text(t("sheets.rejected_head", n=len(r.rejected)), style="bold red"),
@@ -95,17 +52,7 @@ class ReturnedSheetScreen(Dialog):
         if r.unchanged:
             parts += [Text(t("sheets.unchanged_head", n=len(r.unchanged)), style="bold"),
                       _unchanged_table(r.unchanged)]
-        if parts:
-            self.query_one("#sheets-table", Static).update(Group(*parts))
-            self.query_one("#sheets-rows").display = True
-
-    def action_close(self) -> None:
-        if self.done:
-            self.dismiss(self.result)
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#sheets-rows", VerticalScroll)
-        box.scroll_down(animate=False) if direction == "down" else box.scroll_up(animate=False)
+        return summary_text(r), Group(*parts) if parts else None
 
 
 def summary_text(r: Any) -> str:
