@@ -15,6 +15,7 @@ from hotline_tui.domain import metrics as dm
 from hotline_tui.domain.metrics import Counts, UnitFigures
 from hotline_tui.errors import UserError
 from hotline_tui.services import clock
+from hotline_tui.store import metrics_cache as mc
 from hotline_tui.store import metrics_query as mq
 
 Db = Engine | Connection | Session
@@ -93,9 +94,25 @@ class PeriodFigures:
         }
 
 
+def _calendar_month(start: datetime, end: datetime) -> bool:
+    return start == dm.month_start(start) and end == dm.shift_month(start, 1)
+
+
+def _kept(conn: Connection, label: str, start: datetime, end: datetime, as_of: datetime,
+          repeats: bool) -> mc.MonthCells | None:
+    """The month's kept counts (store/metrics_cache.py), or None to count directly."""
+    if not _calendar_month(start, end):
+        return None
+    return mc.month_cells(conn.engine, label, start, end, as_of, repeats=repeats)
+
+
 def count_period(conn: Connection, label: str, start: datetime, end: datetime,
-                 as_of: datetime, *, repeats: bool = True) -> PeriodFigures:
-    """Every count of the period, per unit, read on one connection."""
+                 as_of: datetime, *, repeats: bool = True, cache: bool = False
+                 ) -> PeriodFigures:
+    """Every count of the period, per unit. With `cache` (only for a connection that has
+    written nothing uncommitted) a calendar month's counts come from the kept cells,
+    recounted where they changed; sign-for, returns and a running month's deadlines are
+    always read live. Either way the figures are the same."""
     from hotline_tui.services.owners import sign_limits
 
     limits = sign_limits(conn)
@@ -106,23 +123,38 @@ def count_period(conn: Connection, label: str, start: datetime, end: datetime,
         for k, v in kw.items():
             row[k] = row.get(k, 0) + v
 
-    for uid, (n, closed, on_time, replied, reworked, _signed) in mq.dispatch_counts(
-            conn, start, end).items():
-        put(uid, dispatched=n, closed=closed, closed_on_time=on_time, replies=replied,
-            sent_back=reworked)
+    kept = _kept(conn, label, start, end, as_of, repeats) if cache else None
+    if kept is not None:
+        for uid, c in kept.units.items():
+            if not kept.due and not any(c[k] for k in mc.KEPT if k not in ("due", "overdue")):
+                continue  # counted only for its ended month's deadlines, not asked here
+            put(uid, dispatched=c["dispatched"], closed=c["closed"],
+                closed_on_time=c["closed_on_time"], replies=c["replied"],
+                sent_back=c["reworked"], received=c["received"], direct=c["direct"],
+                callbacks=c["callbacks"], satisfied=c["satisfied"])
+            if repeats:
+                put(uid, repeats=c["repeats"])
+            if kept.due:
+                put(uid, due=c["due"], overdue=c["overdue"])
+    else:
+        for uid, (n, closed, on_time, replied, reworked, _signed) in mq.dispatch_counts(
+                conn, start, end).items():
+            put(uid, dispatched=n, closed=closed, closed_on_time=on_time, replies=replied,
+                sent_back=reworked)
+        for uid, (n, direct) in mq.intake_counts(conn, start, end).items():
+            put(uid, received=n, direct=direct)
+        if repeats:
+            for uid, n in mq.repeat_counts(conn, start, end).items():
+                put(uid, repeats=n)
+        for uid, (valid, ok) in mq.callback_counts(conn, start, end).items():
+            put(uid, callbacks=valid, satisfied=ok)
+    if kept is None or not kept.due:
+        for uid, (due, late) in mq.due_counts(conn, start, end, as_of).items():
+            put(uid, due=due, overdue=late)
     for uid, c in mq.sign_counts(conn, start, end, as_of, limits).items():
         put(uid, signed=c.signed, signed_on_time=c.signed_on_time)
-    for uid, (n, direct) in mq.intake_counts(conn, start, end).items():
-        put(uid, received=n, direct=direct)
-    if repeats:
-        for uid, n in mq.repeat_counts(conn, start, end).items():
-            put(uid, repeats=n)
-    for uid, (due, late) in mq.due_counts(conn, start, end, as_of).items():
-        put(uid, due=due, overdue=late)
     for uid, n in mq.return_counts(conn, start, end).items():
         put(uid, returned=n)
-    for uid, (valid, ok) in mq.callback_counts(conn, start, end).items():
-        put(uid, callbacks=valid, satisfied=ok)
     info = mq.units(conn, [u for u in acc if u is not None])
     out = PeriodFigures(label, start, end, as_of, sign_limit_workdays=limits.workdays,
                         repeats_counted=repeats)
@@ -142,7 +174,8 @@ def period_figures(db: Db, month: str | None = None, *, now: datetime | None = N
     """The figures of `month` ('2026-11'; default this month) as of now."""
     at = now or clock.now()
     label, start, end = resolve_month(month, at)
-    return _run(db, lambda conn: count_period(conn, label, start, end, at, repeats=repeats))
+    return _run(db, lambda conn: count_period(conn, label, start, end, at, repeats=repeats,
+                                              cache=isinstance(db, Engine)))
 
 
 # ---- the trend ------------------------------------------------------------------------------------
@@ -168,11 +201,12 @@ def trend(db: Db, *, months: int = TREND_MONTHS, until: str | None = None,
     label, _start, _end = resolve_month(until, at)
     span = dm.last_months(dm.month_range(label)[1], months)
 
+    keep = isinstance(db, Engine)
+
     def read(conn: Connection) -> list[TrendPoint]:
-        got = _cached_totals(conn, span, at)
         out = []
-        for m, _s, _e in span:
-            x = got.get(m) or mq.MonthTotals(m)
+        for m, s, e in span:
+            x = _month_totals(conn, m, s, e, at, keep)
             out.append(TrendPoint(m, Counts(
                 received=x.received, direct=x.direct, dispatched=x.dispatched,
                 signed=x.signed, closed=x.closed, closed_on_time=x.closed_on_time,
@@ -182,34 +216,27 @@ def trend(db: Db, *, months: int = TREND_MONTHS, until: str | None = None,
     return _run(db, read)
 
 
-# Months that ended before the previous month change little (late closings): their totals
-# are kept per database and day, so the dashboard's trend is read once a day at most.
-_TOTALS_CACHE: dict[tuple[str, str, object], mq.MonthTotals | None] = {}
-
-
-def _cached_totals(conn: Connection, span: list[tuple[str, datetime, datetime]],
-                   at: datetime) -> dict[str, mq.MonthTotals]:
-    db = str(conn.engine.url)
-    settled_before = dm.shift_month(dm.month_start(at), -1)
-    got: dict[str, mq.MonthTotals] = {}
-    todo = []
-    for m, s, e in span:
-        key = (db, m, at.date())
-        if e <= settled_before and key in _TOTALS_CACHE:
-            hit = _TOTALS_CACHE[key]
-            if hit is not None:
-                got[m] = hit
-        else:
-            todo.append((m, s, e))
-    if todo:
-        fresh = mq.month_totals(conn, todo[0][1], todo[-1][2], at)
-        for m, _s, e in todo:
-            got.setdefault(m, fresh.get(m))  # type: ignore[arg-type]
-            if e <= settled_before:
-                if len(_TOTALS_CACHE) > 500:
-                    _TOTALS_CACHE.clear()
-                _TOTALS_CACHE[(db, m, at.date())] = fresh.get(m)
-    return {m: v for m, v in got.items() if v is not None}
+def _month_totals(conn: Connection, label: str, start: datetime, end: datetime,
+                  at: datetime, keep: bool) -> mq.MonthTotals:
+    """The office's counts of one month: summed from the kept cells (recounted where they
+    changed), else counted directly."""
+    kept = mc.month_cells(conn.engine, label, start, end, at, repeats=False) if keep else None
+    if kept is None:
+        return mq.month_totals(conn, start, end, at).get(label) or mq.MonthTotals(label)
+    tot = dict.fromkeys(mc.KEPT, 0)
+    for row in kept.units.values():
+        for k in mc.KEPT:
+            tot[k] += row[k]
+    if not kept.due:
+        tot["due"] = tot["overdue"] = 0
+        for n, late in mq.due_counts(conn, start, end, at).values():
+            tot["due"] += n
+            tot["overdue"] += late
+    return mq.MonthTotals(label, received=tot["received"], direct=tot["direct"],
+                          dispatched=tot["dispatched"], signed=tot["signed_any"],
+                          closed=tot["closed"], closed_on_time=tot["closed_on_time"],
+                          replied=tot["replied"], reworked=tot["reworked"], due=tot["due"],
+                          overdue=tot["overdue"])
 
 
 # ---- today -----------------------------------------------------------------------------------------
@@ -275,7 +302,9 @@ def compare_months(db: Db, month: str | None = None, *, now: datetime | None = N
     p_label, p_start, p_end = previous_month(label)
 
     def read(conn: Connection) -> Comparison:
-        return Comparison(count_period(conn, label, start, end, at, repeats=repeats),
-                          count_period(conn, p_label, p_start, p_end, at, repeats=repeats))
+        keep = isinstance(db, Engine)
+        return Comparison(
+            count_period(conn, label, start, end, at, repeats=repeats, cache=keep),
+            count_period(conn, p_label, p_start, p_end, at, repeats=repeats, cache=keep))
 
     return _run(db, read)

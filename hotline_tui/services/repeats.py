@@ -1,6 +1,6 @@
 """Repeat hint: earlier orders (last 90 days) from the same phone, at the same address, or
 with nearly the same text, with their state. Indexed lookups only, so it stays fast at a
-million orders: phone (ix_order_phone), address (ix_order_address_received), and for the
+million orders: phone (ix_order_phone_received), address (ix_order_address_received), and for the
 text the newest orders of the same area and category (ix_order_area_category_received)
 and of the same area, at most TEXT_CANDIDATES."""
 

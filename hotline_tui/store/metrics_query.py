@@ -11,7 +11,7 @@ grouped by unit. 签收率 / 按时签收率 are the owner register's own counts
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,10 +43,24 @@ def _sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+Units = Collection[int | None] | None  # None: every unit; else these (None = no unit)
+
+
+def _of_units(col: ColumnElement, units: Units) -> list[ColumnElement]:
+    """The WHERE terms keeping the rows of `units` (none for every unit)."""
+    if units is None:
+        return []
+    ids = sorted(u for u in units if u is not None)
+    terms = [col.in_(ids)] if ids else []
+    if None in units:
+        terms.append(col.is_(None))
+    return [or_(*terms)] if terms else [literal(False)]
+
+
 # ---- per-unit counts of one period ------------------------------------------------------------
 
 
-def dispatch_counts(conn: Connection, start: datetime, end: datetime
+def dispatch_counts(conn: Connection, start: datetime, end: datetime, units: Units = None
                     ) -> dict[int | None, tuple[int, int, int, int, int, int]]:
     """unit_id -> (dispatched, closed, closed with the reply by the deadline, replied,
     replied and sent back at least once, signed for) over the orders dispatched in
@@ -57,7 +71,8 @@ def dispatch_counts(conn: Connection, start: datetime, end: datetime
                 _sum(and_(closed, replied, WO.due_at.isnot(None), WO.replied_at <= WO.due_at)),
                 _sum(replied), _sum(and_(replied, WO.rework_count > 0)),
                 _sum(WO.signed_at.isnot(None)))
-         .where(WO.dispatched_at >= start, WO.dispatched_at < end)
+         .where(WO.dispatched_at >= start, WO.dispatched_at < end,
+                *_of_units(WO.unit_id, units))
          .group_by(WO.unit_id))
     return {r[0]: tuple(int(x) for x in r[1:]) for r in conn.execute(q)}
 
@@ -68,7 +83,7 @@ def sign_counts(conn: Connection, start: datetime, end: datetime, as_of: datetim
     return rq.sign_counts(conn, start=start, end=end, as_of=as_of, limits=limits)
 
 
-def intake_counts(conn: Connection, start: datetime, end: datetime
+def intake_counts(conn: Connection, start: datetime, end: datetime, units: Units = None
                   ) -> dict[int | None, tuple[int, int]]:
     """unit_id -> (received, answered directly) over the orders received in [start, end).
     A direct answer (直办) is closed without ever being dispatched and not a merged repeat
@@ -76,10 +91,12 @@ def intake_counts(conn: Connection, start: datetime, end: datetime
     merge table and taken off, rather than probing it for every closed order."""
     undispatched = and_(WO.status == "closed", WO.dispatched_at.is_(None))
     q = (select(WO.unit_id, func.count(), _sum(undispatched))
-         .where(WO.received_at >= start, WO.received_at < end)
+         .where(WO.received_at >= start, WO.received_at < end, *_of_units(WO.unit_id, units))
          .group_by(WO.unit_id))
     out = {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
     for uid, n in _merged_closed(conn, WO.unit_id, start, end):
+        if units is not None and uid not in units:
+            continue
         got, closed = out.get(uid, (0, 0))
         out[uid] = (got, max(0, closed - n))
     return out
@@ -99,7 +116,8 @@ def _merged_closed(conn: Connection, key: ColumnElement, start: datetime, end: d
     return [tuple(r) for r in conn.execute(q)]
 
 
-def repeat_counts(conn: Connection, start: datetime, end: datetime) -> dict[int | None, int]:
+def repeat_counts(conn: Connection, start: datetime, end: datetime, units: Units = None
+                  ) -> dict[int | None, int]:
     """unit_id -> repeat complaints among the orders received in [start, end): the same
     caller phone (7+ characters) on an earlier order of the 90 days before, or merged into
     another order (并单). One index seek per order into the phone index."""
@@ -114,7 +132,7 @@ def repeat_counts(conn: Connection, start: datetime, end: datetime) -> dict[int 
     cond = or_(and_(func.length(WO.caller_phone) >= MIN_PHONE_DIGITS, same_phone),
                exists().where(m.order_id == WO.id))
     q = (select(WO.unit_id, _sum(cond))
-         .where(WO.received_at >= start, WO.received_at < end)
+         .where(WO.received_at >= start, WO.received_at < end, *_of_units(WO.unit_id, units))
          .group_by(WO.unit_id))
     return {r[0]: int(r[1]) for r in conn.execute(q) if r[1]}
 
@@ -123,15 +141,16 @@ def _running_sql() -> ColumnElement:
     return WO.status.in_(sorted(RUNNING))
 
 
-def due_counts(conn: Connection, start: datetime, end: datetime, as_of: datetime
-               ) -> dict[int | None, tuple[int, int]]:
+def due_counts(conn: Connection, start: datetime, end: datetime, as_of: datetime,
+               units: Units = None) -> dict[int | None, tuple[int, int]]:
     """unit_id -> (deadline fell in the period and has passed, of those not replied by it)."""
     stop = min(end, as_of)
     if stop <= start:
         return {}
     late = or_(_running_sql(), WO.replied_at > WO.due_at)
     q = (select(WO.unit_id, func.count(), _sum(late))
-         .where(WO.due_at.isnot(None), WO.due_at >= start, WO.due_at < stop)
+         .where(WO.due_at.isnot(None), WO.due_at >= start, WO.due_at < stop,
+                *_of_units(WO.unit_id, units))
          .group_by(WO.unit_id))
     return {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
 
@@ -143,14 +162,15 @@ def return_counts(conn: Connection, start: datetime, end: datetime) -> dict[int 
     return {row[0]: int(row[1]) for row in conn.execute(q)}
 
 
-def callback_counts(conn: Connection, start: datetime, end: datetime
+def callback_counts(conn: Connection, start: datetime, end: datetime, units: Units = None
                     ) -> dict[int | None, tuple[int, int]]:
     """unit_id -> (valid callbacks in [start, end): reached with an answer, of those 满意 or
     基本满意), by the order's unit."""
     c = Callback.__table__.c
     q = (select(WO.unit_id, func.count(), _sum(c.satisfaction.in_(sorted(SATISFIED))))
          .select_from(Callback.__table__.join(WorkOrder.__table__, WO.id == c.order_id))
-         .where(c.at >= start, c.at < end, c.reached.is_(True), c.satisfaction.isnot(None))
+         .where(c.at >= start, c.at < end, c.reached.is_(True), c.satisfaction.isnot(None),
+                *_of_units(WO.unit_id, units))
          .group_by(WO.unit_id))
     return {r[0]: (int(r[1]), int(r[2])) for r in conn.execute(q)}
 

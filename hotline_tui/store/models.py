@@ -38,7 +38,7 @@ class WorkOrder(SQLModel, table=True):
         Index("ix_order_due", "due_at", "id"),
         Index("ix_order_status_received", "status", "received_at"),
         Index("ix_order_unit_status", "unit_id", "status"),
-        Index("ix_order_phone", "caller_phone"),
+        Index("ix_order_phone_received", "caller_phone", "received_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     order_no: str = Field(unique=True)

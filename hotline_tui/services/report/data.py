@@ -123,8 +123,8 @@ def circular_data(engine: Engine, month: str | None = None, *, now: datetime | N
     label, start, end = resolve_month(month, at)
     p_label, p_start, p_end = previous_month(label)
     with engine.connect() as conn:
-        figs = count_period(conn, label, start, end, at)
-        last = count_period(conn, p_label, p_start, p_end, at, repeats=False)
+        figs = count_period(conn, label, start, end, at, cache=True)
+        last = count_period(conn, p_label, p_start, p_end, at, repeats=False, cache=True)
         total, rows = mq.overdue_orders(conn, start, end, at, limit=overdue_max)
         cal = calendar_for(conn)
     groups = [(k, dm.rank(figs.of_kind(k))) for k in KIND_ORDER if figs.of_kind(k)]

@@ -173,16 +173,14 @@ class DashboardScreen(KeepsTableFocus, DirectoryScreen):
 
             return read_trend(engine, months=TREND_MONTHS, until=month)
 
-        # one after the other, quickest first: the counters, the months, the trend
+        # the counters and the months side by side (SQLite works outside the GIL), the trend
+        # after the months (it reads the month cells they have just brought up to date)
         def figures_then_trend(comparison: Any) -> None:
             self._months_loaded(comparison)
             self.run_db(trend, self._trend_loaded)
 
-        def today_then_months(counters: Any) -> None:
-            self._today_loaded(counters)
-            self.run_db(months, figures_then_trend, failed=self._failed, latest=True)
-
-        self.run_db(today, today_then_months, failed=self._failed)
+        self.run_db(today, self._today_loaded, failed=self._failed)
+        self.run_db(months, figures_then_trend, failed=self._failed, latest=True)
 
     def action_reload(self) -> None:
         self.reload()
@@ -371,7 +369,18 @@ class DashboardScreen(KeepsTableFocus, DirectoryScreen):
         self.app.push_screen(ReportScreen(month))
 
 
+def _warm(engine: Any) -> None:
+    """Count this month, the last and the trend once soon after start-up: what is counted is
+    kept in the database (store/metrics_cache.py), so F12 then reads kept cells and
+    recounts only what changed."""
+    from hotline_tui.services.metrics import compare_months, period_figures, trend
+
+    period_figures(engine)  # with repeat complaints: the circular's month is then kept too
+    compare_months(engine)
+    trend(engine, months=TREND_MONTHS)
+
+
 TOP_SCREEN = TopScreen(
     id="dashboard", key="f12", title_key="screen.dashboard", factory=DashboardScreen,
-    order=90,
+    order=90, warm=_warm,
 )
