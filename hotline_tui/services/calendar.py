@@ -377,6 +377,12 @@ def _read_rows(path: Path) -> list[list[object]]:
     raise UserError("calendar.error.file_type", path=path)
 
 
+def _shown(value: object, width: int = 40) -> str:
+    """A cell as quoted in a one-line message: line breaks and runs of spaces as one."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def read_year_file(path: str | Path) -> dict[int, list[tuple]]:
     """Rows of a holiday file grouped by year: (date, kind, name, row number).
 
@@ -410,11 +416,13 @@ def read_year_file(path: str | Path) -> dict[int, list[tuple]]:
             if not all(YEAR_RANGE[0] <= d.year <= YEAR_RANGE[1] for d in days):
                 raise ValueError("year")
         except ValueError as exc:
-            raise UserError("calendar.error.bad_row_date", row=lineno, value=cell(cols[0])) from exc
+            raise UserError("calendar.error.bad_row_date", row=lineno,
+                            value=_shown(cell(cols[0]))) from exc
         try:
             kind = parse_kind(cell(cols[1]))
         except ValueError as exc:
-            raise UserError("calendar.error.bad_row_kind", row=lineno, value=cell(cols[1])) from exc
+            raise UserError("calendar.error.bad_row_kind", row=lineno,
+                            value=_shown(cell(cols[1]))) from exc
         name = cell(cols[2])
         for d in days:
             by_year.setdefault(d.year, []).append((d, kind, str(name or ""), lineno))
