@@ -220,7 +220,8 @@ def _month_totals(conn: Connection, label: str, start: datetime, end: datetime,
                   at: datetime, keep: bool) -> mq.MonthTotals:
     """The office's counts of one month: summed from the kept cells (recounted where they
     changed), else counted directly."""
-    kept = mc.month_cells(conn.engine, label, start, end, at, repeats=False) if keep else None
+    # repeats counted too: a month of the trend is then ready for its circular
+    kept = mc.month_cells(conn.engine, label, start, end, at, repeats=True) if keep else None
     if kept is None:
         return mq.month_totals(conn, start, end, at).get(label) or mq.MonthTotals(label)
     tot = dict.fromkeys(mc.KEPT, 0)
@@ -301,10 +302,21 @@ def compare_months(db: Db, month: str | None = None, *, now: datetime | None = N
     label, start, end = resolve_month(month, at)
     p_label, p_start, p_end = previous_month(label)
 
+    if isinstance(db, Engine):
+        # the two months side by side on two connections: SQLite counts outside the GIL
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(lab: str, s: datetime, e: datetime) -> PeriodFigures:
+            with db.connect() as conn:
+                return count_period(conn, lab, s, e, at, repeats=repeats, cache=True)
+
+        with ThreadPoolExecutor(2) as pool:
+            last = pool.submit(one, p_label, p_start, p_end)
+            this = one(label, start, end)
+            return Comparison(this, last.result())
+
     def read(conn: Connection) -> Comparison:
-        keep = isinstance(db, Engine)
-        return Comparison(
-            count_period(conn, label, start, end, at, repeats=repeats, cache=keep),
-            count_period(conn, p_label, p_start, p_end, at, repeats=repeats, cache=keep))
+        return Comparison(count_period(conn, label, start, end, at, repeats=repeats),
+                          count_period(conn, p_label, p_start, p_end, at, repeats=repeats))
 
     return _run(db, read)
