@@ -173,3 +173,39 @@ def test_counted_cells_are_kept_and_cleared(demo):  # noqa: ANN001
         mc.clear(conn)
     with demo.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM metrics_cell")).scalar() == 0
+
+
+def test_sign_for_counts_are_kept_only_for_the_limits_and_times_they_hold(demo):  # noqa: ANN001
+    from hotline_tui.services.settings import set_setting
+    from hotline_tui.store.engine import session
+
+    later = datetime(2026, 12, 10, 9, 0)
+    _assert_same(demo, now=later)  # every month of MONTHS past its limits: kept
+    with demo.connect() as conn:
+        keys = dict(conn.execute(text("SELECT month, sign_key FROM metrics_month")).all())
+    assert keys["2026-10"] and keys["2026-11"]
+    # a longer limit changes 按时签收 of the last days of a month: the kept counts step aside
+    with session(demo) as s:
+        set_setting(s, "sign_limit_workdays", 3)
+        s.commit()
+    _assert_same(demo, now=later)
+    with demo.connect() as conn:
+        assert conn.execute(text("SELECT sign_key FROM metrics_month WHERE month = '2026-10'")
+                            ).scalar() != keys["2026-10"]
+    # a reading earlier than the kept count reads live: a late signing between the two
+    # times counts for the later reading only
+    with demo.begin() as conn:
+        j = conn.execute(select(WO.id).where(WO.dispatched_at >= datetime(2026, 10, 1),
+                                             WO.dispatched_at < datetime(2026, 11, 1),
+                                             WO.signed_at.isnot(None)).limit(1)).scalar()
+        conn.execute(update(WorkOrder.__table__).where(WO.id == j).values(
+            signed_at=datetime(2026, 11, 25, 9, 0)))
+    _assert_same(demo, now=later)
+    _assert_same(demo)
+    # a signing changed after the count: recounted
+    with demo.begin() as conn:
+        i = conn.execute(select(WO.id).where(WO.dispatched_at >= datetime(2026, 10, 1),
+                                             WO.dispatched_at < datetime(2026, 11, 1),
+                                             WO.signed_at.isnot(None)).limit(1)).scalar()
+        conn.execute(update(WorkOrder.__table__).where(WO.id == i).values(signed_at=None))
+    _assert_same(demo, now=later)

@@ -129,6 +129,10 @@ def test_chase_today_view(seeded):
     late5 = next(r for r in queue_rows(seeded) if r.order_no == "LATE5")
     assert late5.chase_count == 1 and late5.next_chase_on == date(2026, 12, 2)
     assert not late5.chase_due and late5.last_method == "phone"
+    # the dashboard's counter counts the same list in SQL
+    from hotline_tui.services.metrics import today_counters
+
+    assert today_counters(seeded, now=NOW).chase_today == len(page.rows) == 5
 
 
 def test_chase_today_starts_the_working_day_before_the_deadline(seeded):

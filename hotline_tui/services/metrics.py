@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from hotline_tui.domain import metrics as dm
 from hotline_tui.domain.metrics import Counts, UnitFigures
+from hotline_tui.domain.signing import SignLimits
 from hotline_tui.errors import UserError
 from hotline_tui.services import clock
 from hotline_tui.store import metrics_cache as mc
@@ -99,11 +100,12 @@ def _calendar_month(start: datetime, end: datetime) -> bool:
 
 
 def _kept(conn: Connection, label: str, start: datetime, end: datetime, as_of: datetime,
-          repeats: bool) -> mc.MonthCells | None:
+          repeats: bool, limits: SignLimits) -> mc.MonthCells | None:
     """The month's kept counts (store/metrics_cache.py), or None to count directly."""
     if not _calendar_month(start, end):
         return None
-    return mc.month_cells(conn.engine, label, start, end, as_of, repeats=repeats)
+    return mc.month_cells(conn.engine, label, start, end, as_of, repeats=repeats,
+                          limits=limits)
 
 
 def count_period(conn: Connection, label: str, start: datetime, end: datetime,
@@ -123,10 +125,10 @@ def count_period(conn: Connection, label: str, start: datetime, end: datetime,
         for k, v in kw.items():
             row[k] = row.get(k, 0) + v
 
-    kept = _kept(conn, label, start, end, as_of, repeats) if cache else None
+    kept = _kept(conn, label, start, end, as_of, repeats, limits) if cache else None
     if kept is not None:
         for uid, c in kept.units.items():
-            if not kept.due and not any(c[k] for k in mc.KEPT if k not in ("due", "overdue")):
+            if not kept.due and not any(c[k] for k in mc.KEPT if k not in mc.READING_TIME):
                 continue  # counted only for its ended month's deadlines, not asked here
             put(uid, dispatched=c["dispatched"], closed=c["closed"],
                 closed_on_time=c["closed_on_time"], replies=c["replied"],
@@ -136,6 +138,8 @@ def count_period(conn: Connection, label: str, start: datetime, end: datetime,
                 put(uid, repeats=c["repeats"])
             if kept.due:
                 put(uid, due=c["due"], overdue=c["overdue"])
+            if kept.sign and uid is not None:
+                put(uid, signed=c["signed"], signed_on_time=c["signed_on_time"])
     else:
         for uid, (n, closed, on_time, replied, reworked, _signed) in mq.dispatch_counts(
                 conn, start, end).items():
@@ -151,8 +155,9 @@ def count_period(conn: Connection, label: str, start: datetime, end: datetime,
     if kept is None or not kept.due:
         for uid, (due, late) in mq.due_counts(conn, start, end, as_of).items():
             put(uid, due=due, overdue=late)
-    for uid, c in mq.sign_counts(conn, start, end, as_of, limits).items():
-        put(uid, signed=c.signed, signed_on_time=c.signed_on_time)
+    if kept is None or not kept.sign:
+        for uid, c in mq.sign_counts(conn, start, end, as_of, limits).items():
+            put(uid, signed=c.signed, signed_on_time=c.signed_on_time)
     for uid, n in mq.return_counts(conn, start, end).items():
         put(uid, returned=n)
     info = mq.units(conn, [u for u in acc if u is not None])
@@ -275,11 +280,11 @@ def today_counters(db: Db, *, now: datetime | None = None) -> TodayCounters:
     def read(conn: Connection) -> TodayCounters:
         counts = qq.queue_counts(conn, now=at, today_end=tomorrow, end=tomorrow)
         cal = calendar_for(conn)
-        chase = qq.chase_today_keys(conn, today=at.date(),
-                                    unchased_before=unchased_due_before(cal, at.date()))
+        chase = qq.chase_today_count(conn, today=at.date(),
+                                     unchased_before=unchased_due_before(cal, at.date()))
         return TodayCounters(at, mq.received_since(conn, midnight),
                              mq.status_count(conn, "new"), counts.today, counts.overdue,
-                             len(chase), mq.status_count(conn, "replied"))
+                             chase, mq.status_count(conn, "replied"))
 
     return _run(db, read)
 
@@ -302,21 +307,10 @@ def compare_months(db: Db, month: str | None = None, *, now: datetime | None = N
     label, start, end = resolve_month(month, at)
     p_label, p_start, p_end = previous_month(label)
 
-    if isinstance(db, Engine):
-        # the two months side by side on two connections: SQLite counts outside the GIL
-        from concurrent.futures import ThreadPoolExecutor
-
-        def one(lab: str, s: datetime, e: datetime) -> PeriodFigures:
-            with db.connect() as conn:
-                return count_period(conn, lab, s, e, at, repeats=repeats, cache=True)
-
-        with ThreadPoolExecutor(2) as pool:
-            last = pool.submit(one, p_label, p_start, p_end)
-            this = one(label, start, end)
-            return Comparison(this, last.result())
-
     def read(conn: Connection) -> Comparison:
-        return Comparison(count_period(conn, label, start, end, at, repeats=repeats),
-                          count_period(conn, p_label, p_start, p_end, at, repeats=repeats))
+        keep = isinstance(db, Engine)
+        return Comparison(
+            count_period(conn, label, start, end, at, repeats=repeats, cache=keep),
+            count_period(conn, p_label, p_start, p_end, at, repeats=repeats, cache=keep))
 
     return _run(db, read)

@@ -19,10 +19,11 @@ None and the caller counts directly: the figures are the same, only slower.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -31,29 +32,36 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     delete,
     insert,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from hotline_tui.domain.signing import SignLimits
 from hotline_tui.store import metrics_query as mq
+from hotline_tui.store.types import LocalDateTime
 
 # not in SQLModel's metadata: a cache is derived data (migrate-to does not copy it)
 _meta = MetaData()
 KEPT = ("dispatched", "closed", "closed_on_time", "replied", "reworked", "signed_any",
-        "received", "direct", "repeats", "callbacks", "satisfied", "due", "overdue")
+        "received", "direct", "repeats", "callbacks", "satisfied", "due", "overdue",
+        "signed", "signed_on_time")
 cell_t = Table("metrics_cell", _meta, Column("month", String(7), primary_key=True),
                Column("unit_key", Integer, primary_key=True),
                *[Column(c, Integer, nullable=False, default=0) for c in KEPT])
 month_t = Table("metrics_month", _meta, Column("month", String(7), primary_key=True),
                 Column("due_final", Boolean, nullable=False, default=False),
-                Column("repeats_done", Boolean, nullable=False, default=False))
+                Column("repeats_done", Boolean, nullable=False, default=False),
+                Column("sign_key", String(64)), Column("sign_as_of", LocalDateTime))
 dirty_t = Table("metrics_dirty", _meta, Column("month", String(7), primary_key=True),
                 Column("unit_key", Integer, primary_key=True),
                 Column("what", Integer, nullable=False, default=0))
 
+READING_TIME = ("due", "overdue", "signed", "signed_on_time")  # kept only in some months
 REP, CB = 1, 2  # metrics_dirty.what: the dearer counts a change can alter (migration 0011)
 DIRTY_MAX = 200  # more changed cells than this (a bulk load): the whole month is recounted
 NO_UNIT = 0  # the key of orders without a unit (ids start at 1)
@@ -62,11 +70,26 @@ NO_UNIT = 0  # the key of orders without a unit (ids start at 1)
 @dataclass(frozen=True)
 class MonthCells:
     """unit_id (None: no unit) -> the kept counts; `due` says whether due / overdue are in
-    them (the month had ended when they were counted), `repeats` likewise."""
+    them (the month had ended when they were counted), `repeats` and `sign` (signed,
+    signed_on_time) likewise."""
 
     units: dict[int | None, dict[str, int]]
     due: bool
     repeats: bool
+    sign: bool = False
+
+
+def sign_key(limits: SignLimits, start: datetime, end: datetime) -> str:
+    """A digest of the month's sign-for limits, day by day (the calendar and the settings
+    they come from): kept sign-for counts are used only with the same limits."""
+    table = limits.day_table(start.date(), (end - timedelta(seconds=1)).date())
+    return hashlib.sha1(repr(table).encode()).hexdigest()
+
+
+def sign_final(limits: SignLimits, end: datetime, as_of: datetime) -> bool:
+    """Every order dispatched before `end` is past its sign-for limit at `as_of`: the counts
+    no longer change with the time of reading."""
+    return as_of >= end and limits.unsigned_late_cutoff(as_of) >= end
 
 
 def _key(uid: int | None) -> int:
@@ -162,13 +185,13 @@ def _recount_dear(w: Connection, label: str, start: datetime, end: datetime,
 
 
 def month_cells(engine: Engine, label: str, start: datetime, end: datetime, as_of: datetime,
-                *, repeats: bool) -> MonthCells | None:
-    """The month's kept counts, recounting what changed since the last read (module doc)."""
+                *, repeats: bool, limits: SignLimits | None = None) -> MonthCells | None:
+    """The month's kept counts, recounting what changed since the last read (module doc).
+    With `limits`, the sign-for counts are kept too once the month is past every limit."""
     ended = as_of >= end
     try:
         with _locked(engine) as w:
-            state = w.execute(select(month_t.c.due_final, month_t.c.repeats_done)
-                              .where(month_t.c.month == label)).first()
+            state = w.execute(select(month_t).where(month_t.c.month == label)).first()
             dirty = dict(w.execute(select(dirty_t.c.unit_key, dirty_t.c.what)
                                    .where(dirty_t.c.month == label)).all())
             want_due = ended or bool(state and state.due_final)
@@ -190,12 +213,48 @@ def month_cells(engine: Engine, label: str, start: datetime, end: datetime, as_o
                 _store(w, label, counted, list(dirty))
             if whole or dirty:
                 w.execute(delete(dirty_t).where(dirty_t.c.month == label))
+            sign = _keep_sign(w, label, start, end, as_of, limits,
+                              None if whole else state, changed=whole or bool(dirty))
             units = {_uid(r[0]): dict(zip(KEPT, r[1:], strict=True)) for r in w.execute(
                 select(cell_t.c.unit_key, *[cell_t.c[c] for c in KEPT])
                 .where(cell_t.c.month == label))}
     except DBAPIError:
         return None  # read-only, busy or locked: the caller counts directly
-    return MonthCells(units, due=want_due and ended, repeats=want_repeats)
+    return MonthCells(units, due=want_due and ended, repeats=want_repeats, sign=sign)
+
+
+def _keep_sign(w: Connection, label: str, start: datetime, end: datetime, as_of: datetime,
+               limits: SignLimits | None, state, *, changed: bool) -> bool:  # noqa: ANN001
+    """Bring the kept sign-for counts up to date; True when the cells' signed /
+    signed_on_time are this reading's. Kept only once every limit of the month has passed,
+    with the digest of the limits, and never for a count that saw a signing later than its
+    own time (a signing is then still to come for an earlier reading)."""
+    old_key = state.sign_key if state is not None else None
+    old_at = state.sign_as_of if state is not None else None
+    key = sign_key(limits, start, end) if limits is not None else None
+    if not changed and old_key is not None and old_key == key and old_at is not None:
+        return as_of >= old_at
+    if limits is None and not changed:
+        return False  # a reader without limits (the trend) leaves the kept counts alone
+    if limits is None or not sign_final(limits, end, as_of):
+        if changed or old_key is not None:
+            w.execute(update(month_t).where(month_t.c.month == label)
+                      .values(sign_key=None, sign_as_of=None))
+        return False
+    got = mq.sign_counts(w, start, end, as_of, limits)
+    any_signed = dict(w.execute(select(cell_t.c.unit_key, cell_t.c.signed_any)
+                                .where(cell_t.c.month == label)).all())
+    future = any(any_signed.get(_key(uid), 0) != c.signed for uid, c in got.items())
+    w.execute(update(cell_t).where(cell_t.c.month == label)
+              .values(signed=0, signed_on_time=0))
+    rows = [{"k": _key(uid), "s": c.signed, "o": c.signed_on_time} for uid, c in got.items()]
+    if rows:
+        w.execute(update(cell_t).where(cell_t.c.month == label,
+                                       cell_t.c.unit_key == bindparam("k"))
+                  .values(signed=bindparam("s"), signed_on_time=bindparam("o")), rows)
+    w.execute(update(month_t).where(month_t.c.month == label).values(
+        sign_key=None if future else key, sign_as_of=None if future else as_of))
+    return not future
 
 
 def clear(conn: Connection) -> None:

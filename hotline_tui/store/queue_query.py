@@ -102,22 +102,35 @@ def queue_keys(conn: Connection, *, end: datetime) -> list[QueueKey]:
     return [tuple(r) for r in conn.execute(q, {"end": end})]
 
 
+def _chase_today_sql(conn: Connection) -> tuple[str, str]:
+    """The two halves of the chase-today list: never given a chase date and due before
+    :before; a chase date of :today or earlier."""
+    q1 = (f"SELECT w.id, w.due_at, w.unit_id FROM {_running_from(conn)} "
+          f"LEFT JOIN chase_state AS c ON c.order_id = w.id "
+          f"WHERE {_running_where()} AND w.due_at < :before AND c.next_chase_on IS NULL")
+    # CROSS JOIN: SQLite keeps the (small) chase table as the outer loop
+    q2 = ("SELECT w.id, w.due_at, w.unit_id FROM chase_state AS c CROSS JOIN work_order AS w "
+          f"WHERE w.id = c.order_id AND c.next_chase_on <= :today AND {_running_where()} "
+          "AND w.due_at IS NOT NULL")
+    return q1, q2
+
+
+def chase_today_count(conn: Connection, *, today: date, unchased_before: datetime) -> int:
+    """How many orders chase_today_keys lists, counted in SQL (the dashboard's counter)."""
+    q1, q2 = _chase_today_sql(conn)
+    q = text(f"SELECT count(*) FROM ({q1} UNION {q2}) AS chase").bindparams(
+        _dt("before"), bindparam("today", type_=Date))
+    return int(conn.execute(q, {"before": unchased_before, "today": today}).scalar() or 0)
+
+
 def chase_today_keys(conn: Connection, *, today: date, unchased_before: datetime
                      ) -> list[QueueKey]:
     """Running orders to chase today: a next chase date today or past, or never given one
     and due before `unchased_before` (overdue or due by the next working day). By
     (deadline, unit, id)."""
-    q1 = text(
-        f"SELECT w.id, w.due_at, w.unit_id FROM {_running_from(conn)} "
-        f"LEFT JOIN chase_state AS c ON c.order_id = w.id "
-        f"WHERE {_running_where()} AND w.due_at < :before AND c.next_chase_on IS NULL"
-    ).bindparams(_dt("before"))
-    # CROSS JOIN: SQLite keeps the (small) chase table as the outer loop
-    q2 = text(
-        "SELECT w.id, w.due_at, w.unit_id FROM chase_state AS c CROSS JOIN work_order AS w "
-        f"WHERE w.id = c.order_id AND c.next_chase_on <= :today AND {_running_where()} "
-        "AND w.due_at IS NOT NULL"
-    ).bindparams(bindparam("today", type_=Date))
+    sql1, sql2 = _chase_today_sql(conn)
+    q1 = text(sql1).bindparams(_dt("before"))
+    q2 = text(sql2).bindparams(bindparam("today", type_=Date))
     rows = {r[0]: tuple(r) for r in conn.execute(q1, {"before": unchased_before})}
     rows.update((r[0], tuple(r)) for r in conn.execute(q2, {"today": today}))
     return sorted(rows.values(), key=lambda k: (k[1], k[2] or 0, k[0]))

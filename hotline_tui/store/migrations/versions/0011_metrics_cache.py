@@ -1,6 +1,7 @@
 """Monthly figures kept between reads (store/metrics_cache.py): per month and unit the counts
 that do not depend on the time of reading (dispatch, intake and repeat cohorts, callbacks,
-and the deadline cohort of a month that has ended), and a list of the (month, unit) cells
+the deadline cohort of a month that has ended, the sign-for counts once every limit of the
+month has passed), and a list of the (month, unit) cells
 that changed since they were counted. Triggers fill that list from the old and the new
 values of every row that feeds a count, whatever program writes, so a cell is never served
 stale; the next read recounts just the changed cells (one unit's range of a covering index).
@@ -19,6 +20,8 @@ Revises: 0010
 import sqlalchemy as sa
 from alembic import op
 
+from hotline_tui.store.types import LocalDateTime
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -28,7 +31,8 @@ REPEAT_DAYS = 90  # as domain/metrics.REPEAT_DAYS at this revision
 MIN_PHONE = 7  # as store/metrics_query.MIN_PHONE_DIGITS
 
 COUNTS = ("dispatched", "closed", "closed_on_time", "replied", "reworked", "signed_any",
-          "received", "direct", "repeats", "callbacks", "satisfied", "due", "overdue")
+          "received", "direct", "repeats", "callbacks", "satisfied", "due", "overdue",
+          "signed", "signed_on_time")
 
 # the columns of work_order whose change can change a count
 WATCHED = ("unit_id", "received_at", "dispatched_at", "due_at", "status", "replied_at",
@@ -237,6 +241,10 @@ def upgrade() -> None:
         sa.Column("month", sa.String(7), primary_key=True),
         sa.Column("due_final", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("repeats_done", sa.Boolean, nullable=False, server_default=sa.false()),
+        # sign-for counts kept once every limit of the month has passed: the limits they
+        # were counted with (a digest of the day table) and the time of that count
+        sa.Column("sign_key", sa.String(64), nullable=True),
+        sa.Column("sign_as_of", LocalDateTime, nullable=True),
     )
     op.create_table(
         "metrics_dirty",
