@@ -8,22 +8,17 @@ import json
 from datetime import date, datetime
 
 import pytest
+from clock_support import fixed_clock
 from test_queue_support import NOW, add_unit, eod, events, make_order, order
 
 from hotline_tui.errors import UserError
-from hotline_tui.services import clock
 from hotline_tui.services.dispatch import dispatch
 from hotline_tui.services.meeting import add_to_meeting, agenda, record_outcome
 from hotline_tui.services.triage import order_assists, triage
 from hotline_tui.services.unit_return import return_order
 from hotline_tui.store.engine import session
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

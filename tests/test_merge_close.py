@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+from clock_support import fixed_clock
 from test_queue_support import NOW, add_unit, eod, events, make_order, order
 
 from hotline_tui.domain.states import Event
@@ -18,12 +19,7 @@ from hotline_tui.services.queue import queue_rows
 from hotline_tui.services.sponsorship import sponsor, supervision_list
 from hotline_tui.store.engine import session
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

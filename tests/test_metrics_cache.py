@@ -10,10 +10,10 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
+from clock_support import fixed_clock
 from sqlalchemy import func, insert, select, text, update
 
 from hotline_tui.domain import metrics as dm
-from hotline_tui.services import clock
 from hotline_tui.services.demo import generate
 from hotline_tui.services.metrics import count_period, period_figures, trend
 from hotline_tui.store import metrics_cache as mc
@@ -26,11 +26,7 @@ MONTHS = ("2026-08", "2026-09", "2026-10", "2026-11")
 WO = WorkOrder.__table__.c
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import json
 from datetime import datetime
 
 import pytest
+from clock_support import fixed_clock
 from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 
 from hotline_tui.domain import metrics as dm
 from hotline_tui.i18n import t
-from hotline_tui.services import clock
 from hotline_tui.services.demo import generate
 from hotline_tui.services.report import report_json, write_report
 from hotline_tui.store.models import OrderHistory, Unit, WorkOrder
@@ -21,11 +21,7 @@ from hotline_tui.store.models import OrderHistory, Unit, WorkOrder
 NOW = datetime(2026, 11, 27, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

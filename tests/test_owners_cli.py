@@ -6,6 +6,7 @@ import sys
 from datetime import datetime
 
 import pytest
+from clock_support import fixed_clock
 from owners_data import make_order, make_unit
 from typer.testing import CliRunner
 
@@ -18,13 +19,7 @@ runner = CliRunner()
 NOW = datetime(2026, 11, 30, 10, 0)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    from hotline_tui.services import clock
-
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ listed with their row number and reason; importing it again changes nothing."""
 from datetime import datetime
 
 import pytest
+from clock_support import fixed_clock
 from owners_data import make_order, make_unit
 from sqlalchemy import text
 
 from hotline_tui.errors import UserError
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.services.orders import find_order, history
 from hotline_tui.services.owners_import import import_returned_sheets, parse_sign_time
 from hotline_tui.store.engine import session
@@ -18,11 +19,7 @@ NOW = datetime(2026, 11, 30, 10, 0)  # Monday
 DISPATCHED = datetime(2026, 11, 27, 9, 0)  # Friday
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _printed_sheet(engine, tmp_path, numbers):

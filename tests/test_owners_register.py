@@ -6,12 +6,13 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
+from clock_support import fixed_clock
 from owners_data import make_order, make_unit
 from sqlalchemy import text, update
 
 from hotline_tui.domain.signing import SignCounts
 from hotline_tui.domain.states import Event
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.services.orders import find_order, record
 from hotline_tui.store import register_query as rq
 from hotline_tui.store.engine import session
@@ -20,11 +21,7 @@ from hotline_tui.store.models import WorkOrder
 NOW = datetime(2026, 11, 30, 10, 0)  # Monday
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _advance(engine, no, *events):

@@ -6,22 +6,19 @@ import json
 from datetime import datetime
 
 import pytest
+from clock_support import fixed_clock
 from owners_data import make_order, make_unit
 from sqlalchemy import text
 
 from hotline_tui.errors import UserError
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.services.orders import find_order, history
 from hotline_tui.store.engine import session
 
 NOW = datetime(2026, 11, 30, 10, 0)  # a Monday
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

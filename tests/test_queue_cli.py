@@ -8,21 +8,17 @@ import sys
 from datetime import date
 
 import pytest
+from clock_support import fixed_clock
 from test_queue_support import NOW, add_owner, add_unit, eod, events, make_order, order
 from typer.testing import CliRunner
 
 from hotline_tui.cli import app
-from hotline_tui.services import clock
 from hotline_tui.store.engine import session
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from clock_support import fixed_clock
 from test_dispatch_support import docx_text, raw_text, xlsx_text
 from test_queue_support import NOW, add_owner, add_unit, eod, events, make_order
 
 from hotline_tui.errors import UserError
-from hotline_tui.services import clock
 from hotline_tui.services.chase import chase_log
 from hotline_tui.services.meeting import add_to_meeting
 from hotline_tui.services.queue_docs import (
@@ -22,12 +22,7 @@ from hotline_tui.services.queue_docs import (
 from hotline_tui.services.sponsorship import add_progress, sponsor
 from hotline_tui.store.engine import session
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

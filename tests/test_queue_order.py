@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from clock_support import fixed_clock
 from test_queue_support import NOW, add_owner, add_unit, eod, make_order
 
 from hotline_tui.errors import UserError
@@ -14,12 +15,7 @@ from hotline_tui.services.queue import queue_page, queue_rows
 from hotline_tui.services.settings import set_setting
 from hotline_tui.store.engine import session
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 @pytest.fixture

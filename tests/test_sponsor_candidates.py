@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from clock_support import fixed_clock
 from test_queue_support import NOW, add_unit, eod, make_order
 
 from hotline_tui.domain.repeats import is_near_same
-from hotline_tui.services import clock
 from hotline_tui.services.chase import chase
 from hotline_tui.services.settings import set_setting
 from hotline_tui.services.sponsor_candidates import sponsor_candidates
@@ -34,11 +34,7 @@ OTHER = [
     "低保申请迟迟没有审批结果", "河道有人非法采砂破坏堤坝",
     "房屋漏水物业不予维修", "网吧接纳未成年人上网",
 ]
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def days_ago(n: int):

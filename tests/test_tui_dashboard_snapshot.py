@@ -4,18 +4,11 @@ and check the text grid, not the SVG's squeezed Chinese glyphs."""
 
 from __future__ import annotations
 
-import pytest
+from clock_support import fixed_clock
 from register_tui_support import register_app
 from tui_support import NOW, fill, settle
 
-from hotline_tui.services import clock
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def test_dashboard(engine, snap_compare):  # noqa: ANN001

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
+from clock_support import fixed_clock
 from sqlalchemy import insert
 from test_tui_queue_support import (
     NOW,
@@ -22,7 +22,6 @@ from test_tui_queue_support import (
 from tui_support import async_test, screen_text
 
 from hotline_tui.i18n import t
-from hotline_tui.services import clock
 from hotline_tui.services.queue import queue_page
 from hotline_tui.store.models import Unit, WorkOrder
 from hotline_tui.tui.screens.queue import QueueScreen
@@ -31,11 +30,7 @@ from hotline_tui.tui.views.order_detail import OrderDetailScreen
 SIZE = (160, 40)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _line_of(screen, order_no: str) -> str:  # noqa: ANN001

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
+from clock_support import fixed_clock
 from test_queue_support import events, order
 from test_tui_queue_support import NOW, goto, list_lines, queue_app, queue_scene, ready
 from textual.widgets import Input
 from tui_support import async_test
 
 from hotline_tui.i18n import t
-from hotline_tui.services import clock
 from hotline_tui.services.chase import chase_log
 from hotline_tui.services.extension import extensions_of
 from hotline_tui.tui.modals.chase_form import ChaseForm
@@ -26,11 +25,7 @@ from hotline_tui.tui.screens.queue import QueueScreen
 SIZE = (160, 40)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _line(screen, order_no: str) -> str:  # noqa: ANN001

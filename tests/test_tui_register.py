@@ -5,24 +5,19 @@ sign-for from the order detail, keys listed by `?` and rebindable by id."""
 
 from __future__ import annotations
 
-import pytest
+from clock_support import fixed_clock
 from register_tui_support import NOW, ready, register_app, register_scene, waiting_keys
 from textual.binding import Binding
 from tui_support import async_test, screen_text
 
 from hotline_tui import config
 from hotline_tui.i18n import t
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.services.owner_targets import order_targets
 from hotline_tui.tui.modals.sign_for import SignForScreen
 from hotline_tui.tui.screens.register import RegisterScreen
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _status(engine, no: str) -> str:  # noqa: ANN001

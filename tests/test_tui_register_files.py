@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from clock_support import fixed_clock
 from openpyxl import Workbook, load_workbook
 from register_tui_support import NOW, ready, register_app, register_scene, waiting_keys
 from tui_support import async_test, screen_text
 
 from hotline_tui.i18n import t
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.tui.modals.prompt import PathPrompt
 from hotline_tui.tui.modals.returned_sheets import ReturnedSheetScreen
 from hotline_tui.tui.screens.register import RegisterScreen
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 async def _answer(pilot, path: Path) -> None:  # noqa: ANN001

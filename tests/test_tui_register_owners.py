@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from clock_support import fixed_clock
 from register_tui_support import NOW, ready, register_app, register_scene
 from sqlalchemy import select
 from tui_support import async_test, screen_text
 
 from hotline_tui.i18n import t
-from hotline_tui.services import clock, owners
+from hotline_tui.services import owners
 from hotline_tui.services.owner_targets import order_targets
 from hotline_tui.store.models import OrderHistory
 from hotline_tui.tui.modals.change_owner import ChangeOwnerScreen
@@ -21,12 +21,7 @@ from hotline_tui.tui.screens.register import RegisterScreen
 from hotline_tui.tui.views.owner_directory import OwnerDirectoryScreen
 from hotline_tui.tui.views.owner_orders import OwnerOrdersScreen
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _history(engine, order_no: str) -> list:  # noqa: ANN001

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
+from clock_support import fixed_clock
 from review_tui_support import (
     BAD,
     GOOD,
@@ -25,7 +25,6 @@ from textual.widgets import Input, TextArea
 from tui_support import async_test, screen_text
 
 from hotline_tui.i18n import t
-from hotline_tui.services import clock
 from hotline_tui.tui.modals.callback_form import CallbackForm
 from hotline_tui.tui.modals.prompt import PathPrompt, TextPrompt
 from hotline_tui.tui.modals.reply_form import ReplyForm
@@ -38,11 +37,7 @@ from hotline_tui.tui.widgets.review_panes import steady
 SIZE = (160, 45)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 def _order(engine, no: str) -> dict:  # noqa: ANN001

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
+from clock_support import fixed_clock
 from directory_tui_support import notes, press, type_text
 from test_queue_support import NOW, order
 from test_tui_supervision_support import SIZE, lines_text, make_app, open_supervision, seed
@@ -19,12 +19,7 @@ from hotline_tui.services import clock
 from hotline_tui.services.merge import merged_into
 from hotline_tui.services.sponsorship import progress_of, sponsor, supervision_list
 
-
-@pytest.fixture(autouse=True)
-def _clock():
-    clock.set_fixed(NOW)
-    yield
-    clock.set_fixed(None)
+_clock = fixed_clock(NOW)
 
 
 async def goto(pilot, table, pred) -> None:  # noqa: ANN001
