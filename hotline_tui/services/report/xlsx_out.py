@@ -20,7 +20,15 @@ from hotline_tui.services.report.data import (
     StatementData,
     kind_label,
 )
-from hotline_tui.services.safe_cells import put
+from hotline_tui.services.safe_cells import FORMULA_START, put
+
+
+def _plain(value: Any) -> bool:
+    """A value openpyxl stores as it is: a number, a date, or text that cannot be read as
+    a formula (those, and ratios, go through `put` and a cell of their own)."""
+    if isinstance(value, str):
+        return not value.startswith(FORMULA_START)
+    return isinstance(value, int | float) and not isinstance(value, bool) or value is None
 
 FONT = "宋体"
 COUNT_FIELDS = ("dispatched", "signed", "signed_on_time", "closed", "closed_on_time",
@@ -67,6 +75,9 @@ class _Book:
         return c
 
     def row(self, ws, values: Sequence[Any], *, font: Any = None) -> None:  # noqa: ANN001
+        if font is None:  # plain text, numbers and dates go in as they are (a long list)
+            ws.append([v if _plain(v) else self.cell(ws, v) for v in values])
+            return
         ws.append([self.cell(ws, v, font=font) for v in values])
 
     def save(self, path: Path, title: str) -> None:
