@@ -10,8 +10,14 @@ It WRITES (and replaces) --db, and deletes it afterwards unless --keep. Each run
 - cpu: CPU seconds of this process and of its helper processes (on a loaded 2-core machine
   the wall clock is mostly waiting for a core: compare the CPU time);
 - the stages as the progress callback reports them: prepare, orders (generating and writing
-  the rows), index (owners, search-index merge, secondary indexes, settings, ANALYZE),
-  finish (services.demo._finish: what is left for the other screens).
+  the rows), replies (replies and callbacks), index (secondary indexes, the search index
+  copied in, settings, ANALYZE),
+  finish (services.demo._finish: what is left for the other screens; nothing after a
+  SQLite bulk load);
+- .name: wall seconds of the steps of the SQLite load (services.demo.TIMES): .wait_chunk
+  (waiting for the helper's rows, and making the main process's own share of chunks),
+  .orders / .history (executemany), .replies (replies and callbacks), .indexes,
+  .search_copy (waiting for the search-index helper, then copying its tables in), ...
 Baseline: bare sqlite3, one transaction, executemany of N rows of 31 columns (the width of
 work_order) into an unindexed table of a new file: the floor for writing the orders alone.
 Target (issue 2): 1,000,000 orders well under two minutes on a 2-core machine (< 90 s).
@@ -64,6 +70,7 @@ def run_demo(path: str, orders: int, workers: int | None) -> dict[str, float]:
         stages["finish"] = time.perf_counter() - t0
 
     demo._finish = timed_finish
+    demo.TIMES = {}
     c_me, c_kids = _cpu()
     t0 = time.perf_counter()
     try:
@@ -71,9 +78,12 @@ def run_demo(path: str, orders: int, workers: int | None) -> dict[str, float]:
     finally:
         demo._finish = finish
     wall = time.perf_counter() - t0
+    steps, demo.TIMES = demo.TIMES, None
     c_me2, c_kids2 = _cpu()
-    out = {"wall": wall, "cpu_main": c_me2 - c_me, "cpu_helpers": c_kids2 - c_kids}
+    out = {"wall": wall, "cpu_main": c_me2 - c_me, "cpu_helpers": c_kids2 - c_kids,
+           "peak_rss_main_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}
     out.update(stages)
+    out.update({f".{k}": v for k, v in steps.items()})
     return out
 
 

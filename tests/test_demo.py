@@ -193,6 +193,20 @@ def test_refuses_a_database_with_real_orders(engine, db_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM unit").scalar() == 0
 
 
+def test_an_order_entered_after_the_demo_gets_a_new_id(engine):
+    """The demo writes orders with their ids (on PostgreSQL the id counter must move on)."""
+    from hotline_tui.services.orders import record
+    from hotline_tui.store.engine import session
+    from hotline_tui.store.models import WorkOrder
+
+    demo.generate(engine, 120, seed=3, now=NOW, workers=0)
+    with session(engine) as s:
+        order = WorkOrder(order_no="L20260520-0001", received_at=NOW, title="来访")
+        record(s, order, Event.CREATE, actor="t")
+        s.commit()
+        assert order.id == 121
+
+
 def test_a_second_run_replaces_the_demo_data(tmp_path):
     path = tmp_path / "d.db"
     demo.generate(path, 600, seed=1, now=NOW, workers=0)
@@ -216,3 +230,47 @@ def test_a_second_run_replaces_the_demo_data(tmp_path):
     assert {"work_order_search_ai", "work_order_search_ad", "work_order_search_au",
             "ix_order_received", "ix_order_due_nulls_last", "ix_order_history_order_id"
             } <= objects
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_load_leaves_search_owners_and_metrics_cache_consistent(tmp_path, monkeypatch, workers):
+    """The bulk load makes replies, callbacks and owners with the triggers off: the search
+    index still has every order under its final status (reopened ones too), every signed
+    order has an owner of its unit whose last use is its latest sign-for time, and a kept
+    metrics cache (migration 0011) is emptied rather than left stale."""
+    monkeypatch.setattr(demo, "CHUNK", 500)
+    path = tmp_path / "d.db"
+    demo.generate(path, 1500, seed=3, now=NOW, workers=workers)
+    eng = make_engine(path)
+    with eng.begin() as conn:
+        tables = {r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        cache = [t for t in demo.METRICS_CACHE if t in tables]
+        if "metrics_dirty" in cache:  # a stale row, as a previous run could leave
+            conn.exec_driver_sql("INSERT INTO metrics_dirty (month, unit_key) VALUES "
+                                 "('2000-01', 0)")
+    eng.dispose()
+    demo.generate(path, 1500, seed=3, now=NOW, workers=workers)
+    eng = make_engine(path)
+    with eng.connect() as conn:
+        states = dict(conn.exec_driver_sql(
+            "SELECT status, count(*) FROM work_order GROUP BY status").all())
+        assert states.get("rework", 0) > 0  # callbacks reopened some
+        for status, n in states.items():
+            assert conn.exec_driver_sql(
+                "SELECT count(*) FROM order_search WHERE order_search MATCH ?",
+                (f"st : s{status}",)).scalar() == n, status
+        conn.exec_driver_sql(
+            "INSERT INTO order_search(order_search, rank) VALUES ('integrity-check', 0)")
+        bad = conn.exec_driver_sql(
+            "SELECT count(*) FROM work_order o LEFT JOIN owner w ON w.id = o.owner_id "
+            "WHERE (o.signed_at IS NOT NULL) != (o.owner_id IS NOT NULL) "
+            "OR (o.owner_id IS NOT NULL AND w.unit_id IS NOT o.unit_id)").scalar()
+        assert bad == 0
+        stale = conn.exec_driver_sql(
+            "SELECT count(*) FROM owner w WHERE w.last_used_at IS NOT (SELECT "
+            "max(signed_at) FROM work_order WHERE owner_id = w.id)").scalar()
+        assert stale == 0
+        for table in cache:
+            assert conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0
+    eng.dispose()

@@ -6,14 +6,20 @@ Decisions:
   history and the rows other tables keep for them are removed, units are kept and
   updated by name, settings are kept. The CLI says how many orders were replaced.
 - SQLite: one transaction through the raw sqlite3 driver. Secondary indexes and the
-  search-index triggers are dropped first and re-created from their own SQL afterwards
-  (so indexes added by later migrations are rebuilt too); rows go in with executemany;
-  then ANALYZE. Orders are made in chunks of CHUNK in a helper process while the main one
-  writes; that helper also writes the history rows into a staging file of its own, copied
-  in by one INSERT ... SELECT at the end. The search index is filled from the same chunks:
-  in the main process for small runs, else by a second helper process in a staging file
-  of its own (merged there while the main process builds the indexes) whose FTS5 tables
-  are then copied in (_SearchBuilder). Other databases: SQLAlchemy Core inserts, same rows.
+  triggers of work_order, order_history and callback are dropped first and re-created from
+  their own SQL afterwards (so indexes added by later migrations are rebuilt too); rows go
+  in with executemany. Orders are made in chunks of CHUNK by a helper process while the
+  main one writes them (and makes every MAIN_EVERY-th chunk itself, in the time it would
+  wait). The search index is filled from the same chunks by a second helper process at the
+  lowest priority, in a staging file of its own whose FTS5 tables are then copied in
+  (_SearchBuilder): on two cores it runs while the main process waits and, mostly, while
+  it builds the indexes (small runs: in the main process). First-contact owners are made
+  before the orders and given to signed orders by the generator; replies and callbacks
+  (services/demo_replies.py) are made in the same transaction before the indexes exist,
+  and the search rows of the orders they reopen replaced; then indexes, ANALYZE, and the
+  file goes back to WAL. The dashboard's kept counts (metrics cache, migration 0011) are
+  emptied: the triggers that keep them were off. Other databases: SQLAlchemy Core
+  inserts, same rows; owners the same way, replies and callbacks afterwards (_finish).
 - The triage suggestion statistics are counted from the generator's own choices while it
   generates (ChunkMaker.take_stats, the same counts services.triage.rebuild_triage_stats
   takes from the table) and written with the orders.
@@ -37,6 +43,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from hotline_tui.errors import UserError
 from hotline_tui.services import clock
+from hotline_tui.services.demo_replies import fill_demo_replies_sqlite, replies_rng
 from hotline_tui.services.demo_text import (
     HISTORY_COLUMNS,
     ORDER_COLUMNS,
@@ -52,9 +59,31 @@ DEFAULT_ORDERS = 20_000
 DEFAULT_SEED = 12345
 CHUNK = 10_000
 MONTHS_DAYS = 183
+# History rows through the helper's staging file (True) or written by the main process
+# (False: at 1M the helper making rows is the slower of the two, so the main process writes)
+HISTORY_STAGE = False
+MAIN_EVERY = 3  # with one helper, the main process makes every 3rd chunk itself
 PARALLEL_FROM = 60_000  # below this, a helper process costs more than it saves
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# Seconds per step of the SQLite load when a dict is put here (benchmarks/bench_demo.py).
+TIMES: dict[str, float] | None = None
+
+
+class _Step:
+    """`with _Step("name"):` adds the block's wall time to TIMES["name"] (when TIMES is on)."""
+
+    __slots__ = ("name", "t0")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        if TIMES is not None:
+            TIMES[self.name] = TIMES.get(self.name, 0.0) + time.perf_counter() - self.t0
 UNIT_COLUMNS = ("id", "name", "short_name", "kind", "phone", "leader", "pinyin", "initials",
                 "retired")
 
@@ -124,23 +153,25 @@ def generate(
 
 
 def _finish(engine: Engine, *, bulk: bool = False) -> None:
-    """What the other screens need of a demo: first-contact owners on the signed orders
-    (the register; the SQLite bulk load, `bulk`, gave them in its transaction already),
-    replies and callbacks. The unit-suggestion statistics (triage) are written by both
-    loads from the generator's own counts."""
-    if not bulk:
-        from hotline_tui.services.owners import fill_demo_owners
-
-        fill_demo_owners(engine)
+    """What the other screens need of a demo that the loads leave: replies and callbacks.
+    The SQLite bulk load (`bulk`) made them in its own transaction, before the indexes, and
+    took the planner's statistics last: nothing is left to do then. Both loads give the
+    signed orders their first-contact owners (the register) as the generator makes them,
+    and write the unit-suggestion statistics (triage) from the generator's own counts."""
+    if bulk:
+        return
     from hotline_tui.services.demo_replies import fill_demo_replies
 
-    fill_demo_replies(engine)  # replies and callbacks (services/demo_replies.py)
+    with _Step("replies"):
+        fill_demo_replies(engine)  # replies and callbacks (services/demo_replies.py)
+    _clear_metrics_cache_engine(engine)
     if engine.dialect.name == "sqlite":
         # the planner's statistics were taken before owners existed: take them again, or
         # the register's queries pick plans several times slower
         with engine.begin() as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE")
+            with _Step("analyze2"):
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                conn.exec_driver_sql("ANALYZE")
 
 
 def _label(engine: Engine) -> str:
@@ -173,17 +204,24 @@ def _check_target(engine: Engine, label: str) -> int:
 
 class _Stats:
     """The triage suggestion statistics of the generated orders, added up chunk by chunk:
-    the same as services.triage.rebuild_triage_stats counts from the table afterwards."""
+    the same as services.triage.rebuild_triage_stats counts from the table afterwards; and
+    each owner's latest sign-for time (the owner's last_used_at)."""
 
     def __init__(self) -> None:
         self.groups: dict[tuple[str, str, int], int] = {}
         self.texts: dict[tuple[str, str, int], int] = {}
+        self.owner_last: dict[int, str] = {}
 
-    def add(self, stats: tuple[dict, dict]) -> None:
-        for mine, theirs in zip((self.groups, self.texts), stats, strict=True):
+    def add(self, stats: tuple[dict, dict, dict]) -> None:
+        groups, texts, owner_last = stats
+        for mine, theirs in ((self.groups, groups), (self.texts, texts)):
             get = mine.get
             for k, n in theirs.items():
                 mine[k] = get(k, 0) + n
+        mine_last = self.owner_last
+        for k, at in owner_last.items():
+            if mine_last.get(k, "") < at:
+                mine_last[k] = at
 
     def counts(self) -> dict[tuple[str, str, int], int]:
         from hotline_tui.services.triage import triage_stat_counts
@@ -217,25 +255,25 @@ class _Job:
         return 1 if (os.cpu_count() or 1) >= 2 and self.orders >= PARALLEL_FROM else 0
 
     def search_helper(self) -> bool:
-        """The search index in a process of its own: only with a core to spare for it
-        (three or more), or when the caller asked for helper processes. On two cores the
-        third process costs more CPU than it saves (measured: 227 s against 165 s at 1M)."""
-        if self.helpers() < 1:
-            return False
-        return self.workers is not None or (os.cpu_count() or 1) >= 3
+        """The search index in a process of its own whenever the rows are made by helper
+        processes. It runs at the lowest priority (nice 19): on two cores it takes the time
+        the main process waits for rows, then the core the row maker leaves when it is done,
+        while the main process makes the replies and builds the indexes (at full priority
+        it slowed both other processes: 227 s against 165 s at 1M, measured before)."""
+        return self.helpers() >= 1
 
-    def chunks(self, unit_ids: dict[int, int], first_id: int,
-               stage: str | None = None) -> Iterator[tuple]:
+    def chunks(self, unit_ids: dict[int, int], first_id: int, stage: str | None = None,
+               owner_ids: dict[int, list[int]] | None = None) -> Iterator[tuple]:
         """(orders, search rows, history rows, triage counts) per chunk, in order; made in
         helper processes for large runs. `unit_ids` maps the county's unit numbers to
-        database ids. With `stage` (one helper), the helper writes the history rows into
+        database ids, `owner_ids` them to their first-contact owners' ids. With `stage` (one helper), the helper writes the history rows into
         that SQLite file itself and the third item is their number. The triage counts are
         ChunkMaker.take_stats() after the chunk (add them up with _Stats)."""
         specs = [(k, start, min(CHUNK, self.orders - start), first_id + start)
                  for k, start in enumerate(range(0, self.orders, CHUNK))]
         n_workers = self.helpers()
         args = (self.county.raw, self.plan, self.clerk, self.seed, pool_size(self.orders),
-                unit_ids, stage if n_workers == 1 else None)
+                unit_ids, owner_ids or {}, stage if n_workers == 1 else None)
         if n_workers <= 0:
             _init_worker(*args[:-1], None)
             for spec in specs:
@@ -243,22 +281,31 @@ class _Job:
             return
         import multiprocessing
 
+        # One helper: the main process makes every MAIN_EVERY-th chunk itself, in the time
+        # it would otherwise wait for the helper (writing a chunk costs less than making it)
+        mine = {k for k, *_ in specs if n_workers == 1 and k % MAIN_EVERY == MAIN_EVERY - 1}
+        if mine:
+            _init_worker(*args[:-1], None)
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_init_worker,
                                  initargs=args) as pool:
             ahead = n_workers + 1
-            pending: list[Future] = []
-            it = iter(specs)
-            for spec in it:
-                pending.append(pool.submit(_make_chunk, *spec))
-                if len(pending) >= ahead:
-                    break
-            while pending:
-                fut = pending.pop(0)
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.append(pool.submit(_make_chunk, *nxt))
-                yield fut.result()
+            theirs = iter(spec for spec in specs if spec[0] not in mine)
+            pending: dict[int, Future] = {}
+
+            def top_up() -> None:
+                while len(pending) < ahead:
+                    spec = next(theirs, None)
+                    if spec is None:
+                        return
+                    pending[spec[0]] = pool.submit(_make_chunk, *spec)
+
+            for spec in specs:
+                top_up()
+                if spec[0] in mine:
+                    yield _make_chunk(*spec)
+                else:
+                    yield pending.pop(spec[0]).result()
 
 
 _maker: ChunkMaker | None = None
@@ -267,10 +314,11 @@ STAGE_TABLE = "demo_history"
 
 
 def _init_worker(raw: dict[str, Any], plan: DayPlan, clerk: str, seed: int, pool: int,
-                 unit_ids: dict[int, int], stage: str | None) -> None:
+                 unit_ids: dict[int, int], owner_ids: dict[int, list[int]],
+                 stage: str | None) -> None:
     global _maker, _stage
     county = County.from_raw(raw, unit_ids)
-    _maker = ChunkMaker(county, plan, clerk, seed=seed, pool_size=pool)
+    _maker = ChunkMaker(county, plan, clerk, seed=seed, pool_size=pool, owner_ids=owner_ids)
     _stage = None
     if stage is not None:
         _stage = sqlite3.connect(stage, isolation_level=None)
@@ -295,23 +343,44 @@ def _make_chunk(chunk_no: int, first_index: int, count: int, first_id: int) -> t
 # ------------------------------------------------- the search index, in a helper process
 
 FTS_STAGE_SUFFIX = "-demo-search"
-FTS_AHEAD = 3  # chunks of search rows on their way to the index helper at most
+# Chunks of search rows waiting for the index helper at most (~10 MB each: ~0.5 GB). It lags
+# behind by design (niced) and catches up while the main process builds the indexes.
+FTS_AHEAD = 50
 _fts: sqlite3.Connection | None = None
 
 
 def _fts_init(path: str) -> None:
     """In the index helper: open the staging file main made (an empty copy of the search
     table), bulk settings: no merging while loading, big in-memory term batches."""
-    from hotline_tui.store.search import TABLE
-
     global _fts
+    if hasattr(os, "nice"):
+        os.nice(19)  # only the time the other two processes leave (see _Job.search_helper)
     _fts = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536",
                    "locking_mode=EXCLUSIVE"):
         _fts.execute(f"PRAGMA {pragma}")
     _fts.execute("BEGIN")
-    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
-    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
+    for sql in _fts_bulk_settings():
+        _fts.execute(sql)
+
+
+def _fts_bulk_settings() -> list[str]:
+    """FTS5 settings while the load fills the search index: no merging of its segments
+    (automerge 0, and crisismerge at its maximum: the default 16 merged level-0 segments
+    over and over, ~25% of the insert time at 1,000,000 orders), big in-memory term
+    batches; one 'optimize' merges everything at the end (_fts_app_settings then)."""
+    from hotline_tui.store.search import TABLE
+
+    return [f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{k}', {v})"
+            for k, v in (("automerge", 0), ("crisismerge", 1999), ("hashsize", 33554432))]
+
+
+def _fts_app_settings() -> list[str]:
+    """The app's FTS5 settings back (the defaults)."""
+    from hotline_tui.store.search import TABLE
+
+    return [f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('{k}', {v})"
+            for k, v in (("automerge", 4), ("crisismerge", 16), ("hashsize", 1048576))]
 
 
 def _fts_add(rows: list[tuple]) -> int:
@@ -323,6 +392,15 @@ def _fts_add(rows: list[tuple]) -> int:
     return len(rows)
 
 
+def _fts_fix(old: list[tuple], new: list[tuple]) -> None:
+    from hotline_tui.store.search import TABLE
+
+    assert _fts is not None
+    _fts.executemany(f"INSERT INTO {TABLE}({TABLE}, rowid, doc, st, u) "
+                     "VALUES ('delete', ?, ?, ?, ?)", old)
+    _fts.executemany(f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)", new)
+
+
 def _fts_done() -> None:
     """Merge into one segment, the app's settings back, commit and close."""
     from hotline_tui.store.search import TABLE
@@ -330,8 +408,8 @@ def _fts_done() -> None:
     global _fts
     assert _fts is not None
     _fts.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
-    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
-    _fts.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+    for sql in _fts_app_settings():
+        _fts.execute(sql)
     _fts.execute("COMMIT")
     _fts.close()
     _fts = None
@@ -372,6 +450,10 @@ class _SearchBuilder:
             self.pending.pop(0).result()
         self.pending.append(self.pool.submit(_fts_add, rows))
 
+    def fix(self, old: list[tuple], new: list[tuple]) -> None:
+        """Replace search rows (`old` out, `new` in) after the orders' rows are in."""
+        self.pending.append(self.pool.submit(_fts_fix, old, new))
+
     def finish(self) -> None:
         """Ask for the merge (returns at once; `copy_into` waits for it)."""
         self.pending.append(self.pool.submit(_fts_done))
@@ -403,7 +485,7 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
     # History rows of a helper process go through a file of its own (its writes cost the
     # main process nothing; one INSERT ... SELECT at the end). Attached before the
     # transaction (ATTACH cannot happen inside one); read only once the helper is done.
-    stage = path + "-demo-stage" if job.helpers() == 1 else None
+    stage = path + "-demo-stage" if job.helpers() == 1 and HISTORY_STAGE else None
     _remove(stage)
     fts: _SearchBuilder | None = None
     try:
@@ -436,67 +518,90 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
         first_id = (db.execute("SELECT max(id) FROM work_order").fetchone()[0] or 0) + 1
         job.tell("prepare", 1, 1)
         if fts is None:
-            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 0)")
-            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 33554432)")
+            for sql in _fts_bulk_settings():
+                db.execute(sql)
         order_sql = _insert_sql("work_order", ORDER_COLUMNS)
         hist_sql = _insert_sql("order_history", HISTORY_COLUMNS)
         search_sql = f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)"
         done = 0
         job.tell("orders", 0, job.orders)
         stats = _Stats()
-        for orders, search, hist, chunk_stats in job.chunks(unit_ids, first_id, stage):
+        owner_ids = _owner_pool_sqlite(db, unit_ids)
+        made = job.chunks(unit_ids, first_id, stage, owner_ids)
+        while True:
+            with _Step("wait_chunk"):
+                got = next(made, None)
+            if got is None:
+                break
+            orders, search, hist, chunk_stats = got
             stats.add(chunk_stats)
             if fts is not None:
                 fts.add(search)
-            db.executemany(order_sql, orders)
+            with _Step("orders"):
+                db.executemany(order_sql, orders)
             if fts is None:
-                search.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
-                db.executemany(search_sql, search)
+                with _Step("search"):
+                    search.sort()  # FTS5 flushes its pending terms whenever a rowid goes down
+                    db.executemany(search_sql, search)
             if isinstance(hist, int):
                 n_hist += hist
             else:
-                db.executemany(hist_sql, hist)
+                with _Step("history"):
+                    db.executemany(hist_sql, hist)
                 n_hist += len(hist)
             done += len(orders)
             job.tell("orders", done, job.orders)
         if stage is not None and job.orders:  # the helper has finished and closed it
             cols = ", ".join(HISTORY_COLUMNS)
-            db.execute(f"INSERT INTO order_history({cols}) SELECT {cols} "
-                       f"FROM stage.{STAGE_TABLE} ORDER BY rowid")
-        # first-contact owners on the signed orders while work_order has no index to keep
-        # up (fill_demo_owners in _finish then finds nothing left to do)
-        from hotline_tui.services.owners import fill_demo_owners_sqlite
-
-        fill_demo_owners_sqlite(db)
+            with _Step("history_copy"):
+                db.execute(f"INSERT INTO order_history({cols}) SELECT {cols} "
+                           f"FROM stage.{STAGE_TABLE} ORDER BY rowid")
+        # the replies and callbacks while work_order has no index and no trigger to keep
+        # up (_finish has nothing left to do)
+        db.executemany("UPDATE owner SET last_used_at = ? WHERE id = ?",
+                       [(at, oid) for oid, at in sorted(stats.owner_last.items())])
+        _write_settings(db, job)
+        job.tell("replies", 0, 1)
+        with _Step("replies"):
+            changed = fill_demo_replies_sqlite(db, replies_rng(job.seed), job.now)
+        with _Step("search_fix"):
+            _search_fix(db, fts, changed)
+        job.tell("replies", 1, 1)
         steps = len(saved) + 3
         job.tell("index", 0, steps)
         if fts is None:
-            db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
-            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', 4)")
-            db.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('hashsize', 1048576)")
+            with _Step("search_optimize"):
+                db.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+            for sql in _fts_app_settings():
+                db.execute(sql)
         else:
             fts.finish()  # its merge runs while the indexes below are built
         job.tell("index", 1, steps)
         for i, sql in enumerate(saved, start=2):
-            db.execute(sql)
+            with _Step("indexes" if "INDEX" in sql[:30].upper() else "triggers"):
+                db.execute(sql)
             job.tell("index", i, steps)
         if fts is not None:
-            fts.copy_into(db, "fts")
-        _write_settings(db, job)
+            with _Step("search_copy"):  # waits for the index helper first
+                fts.copy_into(db, "fts")
         from hotline_tui.services.triage import write_triage_stats_sqlite
 
         write_triage_stats_sqlite(db, stats.counts())
-        db.execute("PRAGMA analysis_limit=1000")
-        db.execute("ANALYZE main")
+        _clear_metrics_cache(db)
+        with _Step("analyze"):
+            db.execute("PRAGMA analysis_limit=1000")
+            db.execute("ANALYZE main")
         job.tell("index", steps - 1, steps)
-        db.execute("COMMIT")
+        with _Step("commit"):
+            db.execute("COMMIT")
         if stage is not None:
             db.execute("DETACH DATABASE stage")
         if fts is not None:
             db.execute("DETACH DATABASE fts")
         db.execute("PRAGMA main.locking_mode=NORMAL")
         if mode.lower() == "wal":
-            db.execute("PRAGMA main.journal_mode=WAL")
+            with _Step("wal"):
+                db.execute("PRAGMA main.journal_mode=WAL")
         job.tell("index", steps, steps)
     except BaseException:
         if db.in_transaction:
@@ -508,6 +613,57 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
         if fts is not None:
             fts.close()
     return n_hist, n_units
+
+
+def _search_fix(db: sqlite3.Connection, fts: _SearchBuilder | None,
+                changed: dict[int, tuple[str, str]]) -> None:
+    """The search rows of the orders whose status the replies/callbacks step changed (the
+    search triggers are off in the load): the old row out, the new one in, as the update
+    trigger does (migration 0002)."""
+    from hotline_tui.store.search import FIELDS, KEY_SHIFT, TABLE
+
+    if not changed:
+        return
+    ids = sorted(changed)
+    rows: list[tuple] = []
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        rows.extend(db.execute(
+            f"SELECT CAST(strftime('%s', received_at) AS INTEGER) * {1 << KEY_SHIFT} + id, "
+            f"id, hotline_search_doc({', '.join(FIELDS)}), 'u' || coalesce(unit_id, 0) "
+            f"FROM work_order WHERE id IN ({','.join('?' * len(part))})", part))
+    rows.sort()
+    old = [(key, doc, "s" + changed[oid][0], u) for key, oid, doc, u in rows]
+    new = [(key, doc, "s" + changed[oid][1], u) for key, oid, doc, u in rows]
+    if fts is not None:
+        fts.fix(old, new)
+        return
+    db.executemany(f"INSERT INTO {TABLE}({TABLE}, rowid, doc, st, u) "
+                   "VALUES ('delete', ?, ?, ?, ?)", old)
+    db.executemany(f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)", new)
+
+
+METRICS_CACHE = ("metrics_cell", "metrics_month", "metrics_dirty")  # migration 0011
+
+
+def _clear_metrics_cache(db: sqlite3.Connection) -> None:
+    """Empty the dashboard's kept monthly counts (migration 0011), if the schema has them:
+    they counted the orders just replaced, and the load writes with the triggers that
+    mark changed cells dropped. An empty cache is counted afresh on the next read."""
+    have = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in METRICS_CACHE:
+        if table in have:
+            db.execute(f'DELETE FROM "{table}"')
+
+
+def _clear_metrics_cache_engine(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    have = set(inspect(engine).get_table_names())
+    with engine.begin() as conn:
+        for table in METRICS_CACHE:
+            if table in have:
+                conn.exec_driver_sql(f'DELETE FROM "{table}"')
 
 
 def _remove(path: str | None) -> None:
@@ -530,7 +686,8 @@ def _drop_secondary(db: sqlite3.Connection) -> list[str]:
     return the SQL that re-creates them (indexes first, triggers last)."""
     rows = db.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN "
-        "('work_order', 'order_history') AND type IN ('index', 'trigger') AND sql IS NOT NULL"
+        "('work_order', 'order_history', 'callback') AND type IN ('index', 'trigger') "
+        "AND sql IS NOT NULL"
     ).fetchall()
     indexes = [(n, s) for t, n, s in rows if t == "index"]
     triggers = [(n, s) for t, n, s in rows if t == "trigger"]
@@ -587,6 +744,35 @@ def _upsert_units(db: sqlite3.Connection, county: County) -> dict[int, int]:
     return out
 
 
+OWNER_SEED = 12345  # services.owners.demo_owner_pool's default
+
+
+def _owner_pool_sqlite(db: sqlite3.Connection, unit_ids: dict[int, int]) -> dict[int, list[int]]:
+    """services.owners.demo_owner_pool on the load's raw connection, for every unit of the
+    county (same draws, units in the same order): county unit number -> its first-contact
+    owners' ids. Units that have owners already keep them."""
+    import random
+
+    from hotline_tui.services.owners import _demo_owner_rows
+
+    rnd = random.Random(OWNER_SEED)
+    stamp = clock.now().replace(microsecond=0).isoformat(sep=" ")
+    cols = ("unit_id", "name", "phone", "post", "pinyin", "initials", "created_at",
+            "updated_at", "last_used_at")
+    pool: dict[int, list[int]] = {}
+    for uid in sorted(set(unit_ids.values())):
+        ids = [i for (i,) in db.execute("SELECT id FROM owner WHERE unit_id = ? ORDER BY id",
+                                        (uid,))]
+        if not ids:
+            rows = _demo_owner_rows(uid, [], rnd, (2, 6), stamp)  # type: ignore[arg-type]
+            db.executemany(_insert_sql("owner", cols),
+                           [tuple(r[c] for c in cols) for r in rows.values()])
+            ids = [i for (i,) in db.execute(
+                "SELECT id FROM owner WHERE unit_id = ? ORDER BY id", (uid,))]
+        pool[uid] = ids
+    return {num: pool[db_id] for num, db_id in unit_ids.items()}
+
+
 def _write_settings(db: sqlite3.Connection, job: _Job) -> None:
     import json
 
@@ -626,17 +812,28 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
                 conn.execute(update(un).where(un.c.id == have).values(**values))
             unit_ids[row["id"]] = int(have)
         first_id = int(conn.execute(select(wo.c.id).order_by(wo.c.id.desc())).scalar() or 0) + 1
+        from hotline_tui.services.owners import demo_owner_pool
+
+        pool = demo_owner_pool(conn, sorted(unit_ids.values()), seed=OWNER_SEED)
+        owner_ids = {num: pool[db_id] for num, db_id in unit_ids.items()}
         job.tell("prepare", 1, 1)
         done = 0
         job.tell("orders", 0, job.orders)
         stats = _Stats()
-        for orders, _search, hist, chunk_stats in job.chunks(unit_ids, first_id):
+        for orders, _search, hist, chunk_stats in job.chunks(unit_ids, first_id,
+                                                             owner_ids=owner_ids):
             stats.add(chunk_stats)
             conn.execute(insert(wo), [_core_row(ORDER_COLUMNS, r) for r in orders])
             conn.execute(insert(oh), [_core_row(HISTORY_COLUMNS, r) for r in hist])
             done += len(orders)
             n_hist += len(hist)
             job.tell("orders", done, job.orders)
+        from hotline_tui.store.models_owner import Owner
+
+        ow = Owner.__table__
+        for oid, at in sorted(stats.owner_last.items()):
+            conn.execute(update(ow).where(ow.c.id == oid)
+                         .values(last_used_at=datetime.fromisoformat(at)))
         import json
 
         if conn.execute(select(st.c.key).where(st.c.key == "clerk_name")).first() is None:
@@ -653,6 +850,9 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
                 for (f, a, u), n in stats.counts().items()]
         for i in range(0, len(rows), 5000):
             conn.execute(insert(ts), rows[i:i + 5000])
+        from hotline_tui.store.sequences import reset_sequences
+
+        reset_sequences(conn)  # the orders went in with their ids: PostgreSQL's counter moves on
     return n_hist, len(unit_ids)
 
 

@@ -100,13 +100,18 @@ def fill_demo_replies(engine: Any) -> None:
         info = json.loads(row[0]) if row else {}
         now = datetime.fromisoformat(info["generated_at"]) if "generated_at" in info \
             else datetime.now().replace(microsecond=0)
-        fill_demo_replies_sqlite(db, random.Random(int(info.get("seed", 1)) * 7 + 3), now)
+        fill_demo_replies_sqlite(db, replies_rng(int(info.get("seed", 1))), now)
         raw.commit()
     except BaseException:
         raw.rollback()
         raise
     finally:
         raw.close()
+
+
+def replies_rng(seed: int) -> random.Random:
+    """The random stream of the replies and callbacks of a demo made with `seed`."""
+    return random.Random(seed * 7 + 3)
 
 
 # ---- the text and its copy keys ------------------------------------------------------------
@@ -291,8 +296,10 @@ def _p(s: str | None) -> datetime | None:
 
 
 def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
-                             now: datetime) -> None:
-    """See the module docstring. Works inside the caller's transaction on `db`."""
+                             now: datetime) -> dict[int, tuple[str, str]]:
+    """See the module docstring. Works inside the caller's transaction on `db`. Returns
+    the orders whose status it changed, {id: (old, new)} (the bulk load, whose search
+    triggers are off, brings the search index up to date with it)."""
     from hotline_tui.domain.states import Event, Status, next_status
 
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
@@ -381,17 +388,18 @@ def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
         bands.sort()
         db.executemany("INSERT INTO reply_band(band_key, reply_id, order_id) VALUES (?, ?, ?)",
                        bands)
-    _callbacks(db, rng, now, clerk, w, rework, next_status, Event, Status)
+    changed = _callbacks(db, rng, now, clerk, w, rework, next_status, Event, Status)
     if rework:
         db.executemany("UPDATE work_order SET rework_count = ? WHERE id = ?",
                        [(n, oid) for oid, n in sorted(rework.items()) if n])
+    return changed
 
 
 def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk: str,
                w: _Writer, rework: dict[int, int], next_status: Any, Event: Any,
-               Status: Any) -> None:
+               Status: Any) -> dict[int, tuple[str, str]]:
     """Callbacks of closed orders; unsatisfied ones reopen (and close again when there was
-    time). Adds to `rework` the reopens."""
+    time). Adds to `rework` the reopens. Returns the orders left in another status."""
     r = rng.random
     cb_rows: list[tuple] = []
     hist: list[tuple] = []
@@ -400,10 +408,15 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
     band_rows: list[tuple] = []
     next_id = (db.execute("SELECT max(id) FROM reply").fetchone()[0] or 0) + 1
     closed = db.execute(
-        "SELECT id, closed_at, tier_days, version, title, category, unit_id, owner_id "
+        "SELECT id, closed_at, tier_days, version "
         # +status: a plain scan (the partial index of closed orders would read each row apart)
         "FROM work_order WHERE +status = 'closed' AND closed_at IS NOT NULL ORDER BY id"
     ).fetchall()
+
+    def order_text(oid: int) -> tuple:  # the few reopened orders replied to again recently
+        return db.execute("SELECT title, category, unit_id, owner_id FROM work_order "
+                          "WHERE id = ?", (oid,)).fetchone()
+
     levels = [lv for lv, _ in SATISFACTION]
     weights = [p for _, p in SATISFACTION]
     closed_s, rework_s, replied_s = Status.CLOSED.value, Status.REWORK.value, \
@@ -412,7 +425,7 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
     assert next_status(Status.REWORK, Event.REPLY) == Status.REPLIED
     assert next_status(Status.REPLIED, Event.ACCEPT) == Status.CLOSED
     since = now - timedelta(days=REPLY_DAYS)
-    for oid, closed_at, tier, version, title, category, unit_id, owner_id in closed:
+    for oid, closed_at, tier, version in closed:
         if r() >= CALLBACK_SHARE:
             continue
         c_at = _p(closed_at) + timedelta(hours=rng.randint(20, 96), minutes=rng.randint(0, 59))
@@ -448,7 +461,7 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
             continue
         recent = rep_at >= since
         if recent:
-            pieces, fields = w.good((oid, closed_s, title, category, unit_id, owner_id), rep_at)
+            pieces, fields = w.good((oid, closed_s, *order_text(oid)), rep_at)
             text = "".join(pieces)
         else:  # older than the replies kept: the history's note only
             text = REWORK_NOTE
@@ -487,6 +500,8 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
         band_rows.sort()
         db.executemany("INSERT INTO reply_band(band_key, reply_id, order_id) VALUES (?, ?, ?)",
                        band_rows)
+    return {oid: (closed_s, st) for st, _due, _rep, _acc, _ver, oid in updates
+            if st is not None and st != closed_s}
 
 
 def _add_weekdays(at: datetime, n: int) -> datetime:

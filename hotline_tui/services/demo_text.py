@@ -33,7 +33,7 @@ ORDER_COLUMNS = (
     "request_type", "category", "title", "content", "area", "address", "source", "urgency",
     "urgent", "confidential", "anonymous", "upstream_unit", "upstream_due_at", "status",
     "unit_id", "tier_days", "dispatched_at", "due_at", "signed_at", "replied_at", "closed_at",
-    "is_demo", "version", "created_at", "updated_at",
+    "is_demo", "version", "created_at", "updated_at", "owner_id",
 )
 TIME_COLUMNS = frozenset(
     {"received_at", "upstream_due_at", "dispatched_at", "due_at", "signed_at", "replied_at",
@@ -202,7 +202,7 @@ class ChunkMaker:
     wording around the request and life."""
 
     def __init__(self, county: County, plan: DayPlan, clerk: str, *, seed: int,
-                 pool_size: int) -> None:
+                 pool_size: int, owner_ids: dict[int, list[int]] | None = None) -> None:
         self.c = county
         self.plan = plan
         self.clerk = clerk
@@ -236,6 +236,11 @@ class ChunkMaker:
         # (area, category, unit id) and (title, content head, unit id) -> orders
         self.group_counts: dict[tuple[str, str, int], int] = {}
         self.text_counts: dict[tuple[str, str, int], int] = {}
+        # first-contact owners (database ids) per unit number: an order signed for gets
+        # ids[order id % len(ids)], as services.owners.fill_demo_owners spreads them; and
+        # the latest sign-for time per owner since the last take_stats() (last_used_at)
+        self.owner_ids = {u: list(ids) for u, ids in (owner_ids or {}).items() if ids}
+        self.owner_last: dict[int, str] = {}
 
     def _owners(self) -> dict[int, list[str]]:
         """Two or three first-contact owners per unit (name, title, phone), fixed per run."""
@@ -405,6 +410,7 @@ class ChunkMaker:
         day_i = plan.day_of(first_index)
         group_counts, text_counts = self.group_counts, self.text_counts
         area_docs, unit_docs = self.area_docs, self.unit_docs
+        owner_ids, owner_last = self.owner_ids, self.owner_last
         for k in range(count):
             index = first_index + k
             while day_i + 1 < len(plan.starts) and plan.starts[day_i + 1] <= index:
@@ -474,6 +480,14 @@ class ChunkMaker:
                 due_txt = t(fields["due"])
                 due2_txt = t(fields["due2"]) if "send_back" in got else None
             i_dis, i_sign, i_rep = got.get("dispatch"), got.get("sign"), got.get("reply")
+            owner_id = None
+            if i_sign is not None:
+                ids = owner_ids.get(unit_id)
+                if ids:
+                    owner_id = ids[oid % len(ids)]
+                    signed = texts[i_sign]
+                    if owner_last.get(owner_id, "") < signed:
+                        owner_last[owner_id] = signed
             orders.append((
                 oid, order_no, is_local, recv_txt, caller, phone, rtype, category,
                 title, content, area, address, source, "紧急" if urgent else "一般",
@@ -484,6 +498,7 @@ class ChunkMaker:
                 texts[i_sign] if i_sign is not None else None,
                 texts[i_rep] if i_rep is not None else None,
                 texts[-1] if status == "closed" else None, True, len(cut), texts[0], texts[-1],
+                owner_id,
             ))
             ndoc = name_docs.get(caller)
             if ndoc is None:
@@ -529,11 +544,12 @@ class ChunkMaker:
         return orders, search, hist
 
     def take_stats(self) -> tuple[dict[tuple[str, str, int], int],
-                                  dict[tuple[str, str, int], int]]:
-        """The triage statistics counted since the last call (and start afresh): the
-        `groups` and `texts` of services.triage.triage_stat_counts, as {key: orders}."""
-        out = self.group_counts, self.text_counts
-        self.group_counts, self.text_counts = {}, {}
+                                  dict[tuple[str, str, int], int], dict[int, str]]:
+        """The statistics counted since the last call (and start afresh): the triage
+        `groups` and `texts` of services.triage.triage_stat_counts, as {key: orders}, and
+        the latest sign-for time per owner id."""
+        out = self.group_counts, self.text_counts, self.owner_last
+        self.group_counts, self.text_counts, self.owner_last = {}, {}, {}
         return out
 
     def _opening(self, i: int, unit_id: int, oid: int) -> str:
