@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from hotline_tui.errors import UserError
+from hotline_tui.store.sequences import reset_sequences
 
 BATCH = 5000
 
@@ -41,20 +42,6 @@ def _tables() -> list[Table]:
 
 def _count(conn: Connection, table: Table) -> int:
     return conn.execute(select(func.count()).select_from(table)).scalar_one()
-
-
-def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
-    if conn.dialect.name != "postgresql":
-        return
-    for table in tables:
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not pk[0].autoincrement or pk[0].type.python_type is not int:
-            continue
-        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                           {"t": table.name, "c": pk[0].name}).scalar()
-        if seq:
-            conn.execute(text(f"SELECT setval('{seq}', COALESCE((SELECT max({pk[0].name}) "
-                              f"FROM {table.name}), 0) + 1, false)"))
 
 
 def copy_database(source: Engine, target_url: str,
@@ -89,7 +76,7 @@ def copy_database(source: Engine, target_url: str,
                     if progress:
                         progress(table.name, n)
                 copied[table.name] = n
-            _reset_sequences(dst, tables)
+            reset_sequences(dst, tables)
             for table in tables:
                 if _count(dst, table) != copied[table.name]:
                     raise UserError("migrate_to.count_mismatch", table=table.name)
