@@ -10,13 +10,14 @@ It WRITES (and replaces) --db, and deletes it afterwards unless --keep. Each run
 - cpu: CPU seconds of this process and of its helper processes (on a loaded 2-core machine
   the wall clock is mostly waiting for a core: compare the CPU time);
 - the stages as the progress callback reports them: prepare, orders (generating and writing
-  the rows), replies (replies and callbacks), index (secondary indexes, the search index
+  the rows, replies and callbacks included: ChunkReplies makes them with each chunk), index (secondary indexes, the search index
   copied in, settings, ANALYZE),
   finish (services.demo._finish: what is left for the other screens; nothing after a
   SQLite bulk load);
 - .name: wall seconds of the steps of the SQLite load (services.demo.TIMES): .wait_chunk
   (waiting for the helper's rows, and making the main process's own share of chunks),
-  .orders / .history (executemany), .replies (replies and callbacks), .indexes,
+  .orders / .history (executemany), .replies (inserting the replies, callbacks and
+  near-copy keys the chunks bring), .indexes,
   .search_copy (waiting for the search-index helper, then copying its tables in), ...
 Baseline: bare sqlite3, one transaction, executemany of N rows of 31 columns (the width of
 work_order) into an unindexed table of a new file: the floor for writing the orders alone.

@@ -20,13 +20,16 @@ from hotline_tui.store.search import search_doc
 NOW = datetime(2026, 5, 20, 10, 30)
 
 
-def _digest(path) -> str:
+def _digest(path, tables=("unit", "work_order", "order_history"), keyed=None) -> str:
     eng = make_engine(path)
     h = hashlib.sha256()
     with eng.connect() as conn:
-        for table in ("unit", "work_order", "order_history"):
-            for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY id"):
+        for table, order in [*((t, "id") for t in tables), *(keyed or {}).items()]:
+            n = 0
+            for row in conn.exec_driver_sql(f"SELECT * FROM {table} ORDER BY {order}"):
                 h.update(repr(tuple(row)).encode())
+                n += 1
+            assert n, table
     eng.dispose()
     return h.hexdigest()
 
@@ -161,6 +164,10 @@ def test_helper_process_and_core_path_make_the_same_rows(tmp_path, monkeypatch):
     core = tmp_path / "core.db"
     demo.generate(core, 1000, seed=4, now=NOW, workers=0, use_core=True)
     assert _digest(one) == _digest(two) == _digest(core)
+    # the replies and callbacks are made with the chunks, the same on every path
+    replies = [_digest(p, ("reply", "callback"), {"reply_band": "band_key, reply_id"})
+               for p in (one, two, core)]
+    assert replies[0] == replies[1] == replies[2]
     # the core path filled the search index through the triggers
     from hotline_tui.store.inbox_query import InboxFilter, count_orders
 

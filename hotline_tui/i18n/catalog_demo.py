@@ -4,7 +4,6 @@ ZH = {
     "demo.stage.prepare": "准备数据库",
     "demo.stage.orders": "生成工单",
     "demo.stage.index": "建立索引",
-    "demo.stage.replies": "生成回复和回访",
     "demo.done": "演示数据库 {path}：{orders} 条工单，{history} 条处理记录，{units} 个单位，用时 {seconds} 秒。",
     "demo.replaced": "原有的 {count} 条演示工单已被替换。",
 }
@@ -13,7 +12,6 @@ EN = {
     "demo.stage.prepare": "Preparing the database",
     "demo.stage.orders": "Making orders",
     "demo.stage.index": "Building indexes",
-    "demo.stage.replies": "Making replies and callbacks",
     "demo.done": "Demo database {path}: {orders} orders, {history} history rows, {units} units, in {seconds} s.",
     "demo.replaced": "The {count} demo orders that were there have been replaced.",
 }

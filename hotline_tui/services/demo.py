@@ -15,11 +15,13 @@ Decisions:
   (_SearchBuilder): on two cores it runs while the main process waits and, mostly, while
   it builds the indexes (small runs: in the main process). First-contact owners are made
   before the orders and given to signed orders by the generator; replies and callbacks
-  (services/demo_replies.py) are made in the same transaction before the indexes exist,
-  and the search rows of the orders they reopen replaced; then indexes, ANALYZE, and the
-  file goes back to WAL. The dashboard's kept counts (metrics cache, migration 0011) are
+  (services/demo_replies.ChunkReplies) are made with each chunk, where the chunk is made
+  (the helper process of a large load), so its order and search rows come out final (a
+  reopened order in rework, its search row too) and the main process only inserts them;
+  then indexes, ANALYZE, and the file goes back to WAL. The dashboard's kept counts (metrics cache, migration 0011) are
   emptied: the triggers that keep them were off. Other databases: SQLAlchemy Core
-  inserts, same rows; owners the same way, replies and callbacks afterwards (_finish).
+  inserts, same rows (replies and callbacks too, from the same chunks); _finish empties
+  the kept counts.
 - The triage suggestion statistics are counted from the generator's own choices while it
   generates (ChunkMaker.take_stats, the same counts services.triage.rebuild_triage_stats
   takes from the table) and written with the orders.
@@ -43,7 +45,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from hotline_tui.errors import UserError
 from hotline_tui.services import clock
-from hotline_tui.services.demo_replies import fill_demo_replies_sqlite, replies_rng
+from hotline_tui.services.demo_replies import REPLY_COLS, ChunkReplies
 from hotline_tui.services.demo_text import (
     HISTORY_COLUMNS,
     ORDER_COLUMNS,
@@ -153,17 +155,14 @@ def generate(
 
 
 def _finish(engine: Engine, *, bulk: bool = False) -> None:
-    """What the other screens need of a demo that the loads leave: replies and callbacks.
-    The SQLite bulk load (`bulk`) made them in its own transaction, before the indexes, and
-    took the planner's statistics last: nothing is left to do then. Both loads give the
+    """What the other screens need of a demo that the loads leave. Both loads make the
+    replies and callbacks with the chunks (ChunkReplies). The SQLite bulk load (`bulk`)
+    empties the kept monthly counts and takes the planner's statistics itself: nothing is
+    left to do then; the portable load: those two here. Both loads give the
     signed orders their first-contact owners (the register) as the generator makes them,
     and write the unit-suggestion statistics (triage) from the generator's own counts."""
     if bulk:
         return
-    from hotline_tui.services.demo_replies import fill_demo_replies
-
-    with _Step("replies"):
-        fill_demo_replies(engine)  # replies and callbacks (services/demo_replies.py)
     _clear_metrics_cache_engine(engine)
     if engine.dialect.name == "sqlite":
         # the planner's statistics were taken before owners existed: take them again, or
@@ -263,9 +262,12 @@ class _Job:
         return self.helpers() >= 1
 
     def chunks(self, unit_ids: dict[int, int], first_id: int, stage: str | None = None,
-               owner_ids: dict[int, list[int]] | None = None) -> Iterator[tuple]:
-        """(orders, search rows, history rows, triage counts) per chunk, in order; made in
-        helper processes for large runs. `unit_ids` maps the county's unit numbers to
+               owner_ids: dict[int, list[int]] | None = None,
+               replies: tuple | None = None) -> Iterator[tuple]:
+        """(orders, search rows, history rows, triage counts, replies) per chunk, in order;
+        made in helper processes for large runs. `replies`: ChunkReplies' arguments but the
+        county's raw description, to make the replies and callbacks with the chunks (the
+        fifth item is then ChunkReplies.make's answer, else None). `unit_ids` maps the county's unit numbers to
         database ids, `owner_ids` them to their first-contact owners' ids. With `stage` (one helper), the helper writes the history rows into
         that SQLite file itself and the third item is their number. The triage counts are
         ChunkMaker.take_stats() after the chunk (add them up with _Stats)."""
@@ -273,7 +275,7 @@ class _Job:
                  for k, start in enumerate(range(0, self.orders, CHUNK))]
         n_workers = self.helpers()
         args = (self.county.raw, self.plan, self.clerk, self.seed, pool_size(self.orders),
-                unit_ids, owner_ids or {}, stage if n_workers == 1 else None)
+                unit_ids, owner_ids or {}, replies, stage if n_workers == 1 else None)
         if n_workers <= 0:
             _init_worker(*args[:-1], None)
             for spec in specs:
@@ -309,16 +311,18 @@ class _Job:
 
 
 _maker: ChunkMaker | None = None
+_replies: ChunkReplies | None = None
 _stage: sqlite3.Connection | None = None
 STAGE_TABLE = "demo_history"
 
 
 def _init_worker(raw: dict[str, Any], plan: DayPlan, clerk: str, seed: int, pool: int,
                  unit_ids: dict[int, int], owner_ids: dict[int, list[int]],
-                 stage: str | None) -> None:
-    global _maker, _stage
+                 replies: tuple | None, stage: str | None) -> None:
+    global _maker, _stage, _replies
     county = County.from_raw(raw, unit_ids)
     _maker = ChunkMaker(county, plan, clerk, seed=seed, pool_size=pool, owner_ids=owner_ids)
+    _replies = ChunkReplies(*replies, raw) if replies is not None else None
     _stage = None
     if stage is not None:
         _stage = sqlite3.connect(stage, isolation_level=None)
@@ -332,12 +336,13 @@ def _make_chunk(chunk_no: int, first_index: int, count: int, first_id: int) -> t
     assert _maker is not None
     orders, search, hist = _maker.make(chunk_no, first_index, count, first_id)
     stats = _maker.take_stats()
+    extra = None if _replies is None else _replies.make(chunk_no, orders, search, hist)
     if _stage is None:
-        return orders, search, hist, stats
+        return orders, search, hist, stats, extra
     _stage.execute("BEGIN")
     _stage.executemany(_insert_sql(STAGE_TABLE, HISTORY_COLUMNS), hist)
     _stage.execute("COMMIT")
-    return orders, search, len(hist), stats
+    return orders, search, len(hist), stats, extra
 
 
 # ------------------------------------------------- the search index, in a helper process
@@ -392,15 +397,6 @@ def _fts_add(rows: list[tuple]) -> int:
     return len(rows)
 
 
-def _fts_fix(old: list[tuple], new: list[tuple]) -> None:
-    from hotline_tui.store.search import TABLE
-
-    assert _fts is not None
-    _fts.executemany(f"INSERT INTO {TABLE}({TABLE}, rowid, doc, st, u) "
-                     "VALUES ('delete', ?, ?, ?, ?)", old)
-    _fts.executemany(f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)", new)
-
-
 def _fts_done() -> None:
     """Merge into one segment, the app's settings back, commit and close."""
     from hotline_tui.store.search import TABLE
@@ -449,10 +445,6 @@ class _SearchBuilder:
         while len(self.pending) >= FTS_AHEAD:  # keep memory bounded if the helper lags
             self.pending.pop(0).result()
         self.pending.append(self.pool.submit(_fts_add, rows))
-
-    def fix(self, old: list[tuple], new: list[tuple]) -> None:
-        """Replace search rows (`old` out, `new` in) after the orders' rows are in."""
-        self.pending.append(self.pool.submit(_fts_fix, old, new))
 
     def finish(self) -> None:
         """Ask for the merge (returns at once; `copy_into` waits for it)."""
@@ -527,13 +519,17 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
         job.tell("orders", 0, job.orders)
         stats = _Stats()
         owner_ids = _owner_pool_sqlite(db, unit_ids)
-        made = job.chunks(unit_ids, first_id, stage, owner_ids)
+        made = job.chunks(unit_ids, first_id, stage, owner_ids, _replies_args(db, job, unit_ids))
+        reply_sql = _insert_sql("reply", ("id", *REPLY_COLS))
+        callback_sql = _insert_sql("callback", CALLBACK_COLUMNS)
+        reply_id = (db.execute("SELECT max(id) FROM reply").fetchone()[0] or 0) + 1
+        bands: list[tuple[int, int, int]] = []
         while True:
             with _Step("wait_chunk"):
                 got = next(made, None)
             if got is None:
                 break
-            orders, search, hist, chunk_stats = got
+            orders, search, hist, chunk_stats, (replies, callbacks) = got
             stats.add(chunk_stats)
             if fts is not None:
                 fts.add(search)
@@ -549,24 +545,29 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
                 with _Step("history"):
                     db.executemany(hist_sql, hist)
                 n_hist += len(hist)
+            with _Step("replies"):
+                rows = []
+                for row, keys in replies:
+                    rows.append((reply_id, *row))
+                    bands.extend((key, reply_id, row[0]) for key in dict.fromkeys(keys))
+                    reply_id += 1
+                db.executemany(reply_sql, rows)
+                db.executemany(callback_sql, callbacks)
             done += len(orders)
             job.tell("orders", done, job.orders)
+        with _Step("replies"):  # the near-copy keys in key order (their primary key)
+            bands.sort()
+            db.executemany("INSERT INTO reply_band(band_key, reply_id, order_id) "
+                           "VALUES (?, ?, ?)", bands)
+            del bands
         if stage is not None and job.orders:  # the helper has finished and closed it
             cols = ", ".join(HISTORY_COLUMNS)
             with _Step("history_copy"):
                 db.execute(f"INSERT INTO order_history({cols}) SELECT {cols} "
                            f"FROM stage.{STAGE_TABLE} ORDER BY rowid")
-        # the replies and callbacks while work_order has no index and no trigger to keep
-        # up (_finish has nothing left to do)
         db.executemany("UPDATE owner SET last_used_at = ? WHERE id = ?",
                        [(at, oid) for oid, at in sorted(stats.owner_last.items())])
         _write_settings(db, job)
-        job.tell("replies", 0, 1)
-        with _Step("replies"):
-            changed = fill_demo_replies_sqlite(db, replies_rng(job.seed), job.now)
-        with _Step("search_fix"):
-            _search_fix(db, fts, changed)
-        job.tell("replies", 1, 1)
         steps = len(saved) + 3
         job.tell("index", 0, steps)
         if fts is None:
@@ -615,32 +616,21 @@ def _load_sqlite(path: str, job: _Job) -> tuple[int, int]:
     return n_hist, n_units
 
 
-def _search_fix(db: sqlite3.Connection, fts: _SearchBuilder | None,
-                changed: dict[int, tuple[str, str]]) -> None:
-    """The search rows of the orders whose status the replies/callbacks step changed (the
-    search triggers are off in the load): the old row out, the new one in, as the update
-    trigger does (migration 0002)."""
-    from hotline_tui.store.search import FIELDS, KEY_SHIFT, TABLE
+CALLBACK_COLUMNS = ("order_id", "at", '"by"', "reached", "solved", "satisfaction", "remark")
 
-    if not changed:
-        return
-    ids = sorted(changed)
-    rows: list[tuple] = []
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        rows.extend(db.execute(
-            f"SELECT CAST(strftime('%s', received_at) AS INTEGER) * {1 << KEY_SHIFT} + id, "
-            f"id, hotline_search_doc({', '.join(FIELDS)}), 'u' || coalesce(unit_id, 0) "
-            f"FROM work_order WHERE id IN ({','.join('?' * len(part))})", part))
-    rows.sort()
-    old = [(key, doc, "s" + changed[oid][0], u) for key, oid, doc, u in rows]
-    new = [(key, doc, "s" + changed[oid][1], u) for key, oid, doc, u in rows]
-    if fts is not None:
-        fts.fix(old, new)
-        return
-    db.executemany(f"INSERT INTO {TABLE}({TABLE}, rowid, doc, st, u) "
-                   "VALUES ('delete', ?, ?, ?, ?)", old)
-    db.executemany(f"INSERT INTO {TABLE}(rowid, doc, st, u) VALUES (?, ?, ?, ?)", new)
+
+def _replies_args(db: sqlite3.Connection, job: _Job, unit_ids: dict[int, int]) -> tuple:
+    """ChunkReplies' arguments (but the county's raw description) for this load: the seed,
+    the time, the clerk named in the settings (else the county's), the units' short names
+    and the owners' names and phones by database id."""
+    import json
+
+    row = db.execute("SELECT value FROM setting WHERE key = 'clerk_name'").fetchone()
+    clerk = json.loads(row[0]) if row else job.clerk
+    units = {unit_ids[i]: (u["short_name"] or u["name"])
+             for i, u in enumerate(job.county.units, start=1)}
+    owners = {i: (n, p) for i, n, p in db.execute("SELECT id, name, phone FROM owner")}
+    return job.seed, job.now, clerk, units, owners
 
 
 METRICS_CACHE = ("metrics_cell", "metrics_month", "metrics_dirty")  # migration 0011
@@ -816,26 +806,49 @@ def _load_core(engine: Engine, job: _Job) -> tuple[int, int]:
 
         pool = demo_owner_pool(conn, sorted(unit_ids.values()), seed=OWNER_SEED)
         owner_ids = {num: pool[db_id] for num, db_id in unit_ids.items()}
+        from hotline_tui.store.models_owner import Owner
+        from hotline_tui.store.models_reply import Callback, Reply, ReplyBand
+
+        ow, rp, rb, cb = (Owner.__table__, Reply.__table__, ReplyBand.__table__,
+                          Callback.__table__)
+        import json
+
+        clerk = conn.execute(select(st.c.value).where(st.c.key == "clerk_name")).scalar()
+        units = {unit_ids[i]: (u["short_name"] or u["name"])
+                 for i, u in enumerate(job.county.units, start=1)}
+        owners = {i: (n, p) for i, n, p in conn.execute(select(ow.c.id, ow.c.name, ow.c.phone))}
+        replies_args = (job.seed, job.now, json.loads(clerk) if clerk else job.clerk, units,
+                        owners)
+        reply_id = int(conn.execute(select(rp.c.id).order_by(rp.c.id.desc())).scalar() or 0) + 1
+        bands: list[dict[str, int]] = []
         job.tell("prepare", 1, 1)
         done = 0
         job.tell("orders", 0, job.orders)
         stats = _Stats()
-        for orders, _search, hist, chunk_stats in job.chunks(unit_ids, first_id,
-                                                             owner_ids=owner_ids):
+        for orders, _search, hist, chunk_stats, (replies, callbacks) in job.chunks(
+                unit_ids, first_id, owner_ids=owner_ids, replies=replies_args):
             stats.add(chunk_stats)
             conn.execute(insert(wo), [_core_row(ORDER_COLUMNS, r) for r in orders])
             conn.execute(insert(oh), [_core_row(HISTORY_COLUMNS, r) for r in hist])
+            rows = []
+            for row, keys in replies:
+                rows.append(_core_row(("id", *REPLY_COLS), (reply_id, *row)))
+                bands.extend({"band_key": k, "reply_id": reply_id, "order_id": row[0]}
+                             for k in dict.fromkeys(keys))
+                reply_id += 1
+            if rows:
+                conn.execute(insert(rp), rows)
+            if callbacks:
+                conn.execute(insert(cb), [_core_row(CALLBACK_FIELDS, r) for r in callbacks])
             done += len(orders)
             n_hist += len(hist)
             job.tell("orders", done, job.orders)
-        from hotline_tui.store.models_owner import Owner
-
-        ow = Owner.__table__
+        bands.sort(key=lambda b: (b["band_key"], b["reply_id"]))
+        for i in range(0, len(bands), 5000):
+            conn.execute(insert(rb), bands[i:i + 5000])
         for oid, at in sorted(stats.owner_last.items()):
             conn.execute(update(ow).where(ow.c.id == oid)
                          .values(last_used_at=datetime.fromisoformat(at)))
-        import json
-
         if conn.execute(select(st.c.key).where(st.c.key == "clerk_name")).first() is None:
             conn.execute(insert(st).values(key="clerk_name",
                                            value=json.dumps(job.clerk, ensure_ascii=False)))
@@ -887,10 +900,14 @@ def _referencing_tables(table) -> list:  # noqa: ANN001 - a sqlalchemy Table
     return out
 
 
+CALLBACK_FIELDS = ("order_id", "at", "by", "reached", "solved", "satisfaction", "remark")
+_CORE_TIMES = TIME_COLUMNS | {"at", "reviewed_at", "decided_at"}
+
+
 def _core_row(columns: tuple[str, ...], row: tuple) -> dict[str, Any]:
     out = {}
     for c, v in zip(columns, row, strict=True):
-        if c in TIME_COLUMNS or c == "at":
+        if c in _CORE_TIMES:
             v = datetime.fromisoformat(v) if v is not None else None
         out[c] = v
     return out

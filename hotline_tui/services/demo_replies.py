@@ -20,6 +20,11 @@
   deadline); when there was time, the unit replied again and the order closed again.
 - work_order.rework_count = the order's send_back + reopen events.
 Everything is decided by the demo's seed, so the same seed gives the same rows.
+
+Two ways in: `ChunkReplies` makes them with each chunk of the generator (services.demo:
+in the helper process of a large load, order and search rows left final, chunk k from its
+own random stream); `fill_demo_replies` / `fill_demo_replies_sqlite` make them afterwards
+from the tables of a database that has the orders (one random stream), same rules.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import json
 import random
 import re
 import sqlite3
+import struct
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -127,8 +133,10 @@ class _Keys:
         self.norm: dict[str, str] = {}
         self.sig: dict[str, tuple[int, ...] | None] = {}
         self.sh: dict[str, tuple[int, ...]] = {}
+        self.pieces: dict[str, tuple[str, tuple[int, ...] | None]] = {}
         self.checked = 0
         self.exact = False
+        self.band_struct = struct.Struct(f">B{rc.ROWS_PER_BAND}Q")
 
     def _sh(self, s: str) -> tuple[int, ...]:
         t = self.sh.get(s)
@@ -139,6 +147,12 @@ class _Keys:
         return t
 
     def _piece(self, piece: str) -> tuple[str, tuple[int, ...] | None]:
+        got = self.pieces.get(piece)
+        if got is None:
+            got = self.pieces[piece] = self._piece_new(piece)
+        return got
+
+    def _piece_new(self, piece: str) -> tuple[str, tuple[int, ...] | None]:
         canon = _DIGITS.sub("1", piece)  # digits never survive the normalisation
         n = self.norm.get(canon)
         if n is None:
@@ -169,12 +183,12 @@ class _Keys:
             sigs.extend(self._sh(norm[i : i + k]) for i in starts)
             sig = list(map(min, zip(*sigs, strict=True)))
             rows = rc.ROWS_PER_BAND
-            band_keys = []
-            for band in range(rc.NUM_BANDS):
-                raw = band.to_bytes(1, "big") + b"".join(
-                    r.to_bytes(8, "big") for r in sig[band * rows : (band + 1) * rows])
-                digest = hashlib.blake2b(raw, digest_size=8).digest()
-                band_keys.append(int.from_bytes(digest, "big", signed=True) >> 1)
+            pack = self.band_struct.pack  # band number (1 byte), then its rows (8 bytes each)
+            blake, from_bytes = hashlib.blake2b, int.from_bytes
+            band_keys = [
+                from_bytes(blake(pack(band, *sig[band * rows : (band + 1) * rows]),
+                                 digest_size=8).digest(), "big", signed=True) >> 1
+                for band in range(rc.NUM_BANDS)]
             fp = hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
             out = fp, band_keys
         if self.checked < CHECK_FIRST:
@@ -188,18 +202,27 @@ class _Keys:
 class _Writer:
     """Makes the reply texts of one demo run."""
 
-    def __init__(self, db: sqlite3.Connection, rng: random.Random) -> None:
+    def __init__(self, db: sqlite3.Connection | None, rng: random.Random, *,
+                 units: dict[int, str] | None = None,
+                 owners: dict[int, tuple[str, str]] | None = None,
+                 raw: dict[str, Any] | None = None) -> None:
+        """From the database `db` (units, owners, the shipped county), or without one from
+        `units` (id -> short name), `owners` (id -> (name, phone)) and the county's `raw`."""
         self.rng = rng
         self.keys = _Keys()
-        self.units = {i: (s or n) for i, n, s in db.execute(
-            "SELECT id, name, short_name FROM unit")}
-        self.owners = {i: (n, p) for i, n, p in db.execute("SELECT id, name, phone FROM owner")}
+        if db is not None:
+            units = {i: (s or n) for i, n, s in db.execute(
+                "SELECT id, name, short_name FROM unit")}
+            owners = {i: (n, p) for i, n, p in db.execute("SELECT id, name, phone FROM owner")}
+        self.units = units or {}
+        self.owners = owners or {}
         self.actions: dict[str, list[str]] = {}
         self.townships: list[str] = ["城关镇"]
         try:
-            from hotline_tui.services.demo_text import County
+            if raw is None:
+                from hotline_tui.services.demo_text import County
 
-            raw = County.load().raw
+                raw = County.load().raw
             for topic in raw["topics"]:
                 self.actions.setdefault(topic["category"], []).extend(topic["actions"])
             self.townships = [t["name"] for t in raw["townships"]] or self.townships
@@ -295,13 +318,142 @@ def _p(s: str | None) -> datetime | None:
 # ---- the fill ----------------------------------------------------------------------------------
 
 
+def _order_replies(w: _Writer, rng: random.Random, o: tuple, evs: list[tuple[str, str]],
+                   clerk: str) -> list[tuple[tuple, list[int]]]:
+    """The reply rows (REPLY_COLS) of one order with their band keys. `o`: (id, status, title,
+    category, unit_id, owner_id, content, request_type, order_no, closed_at); `evs`: its
+    reply events kept (see the module docstring) and all its send-back / reopen events,
+    oldest first, as (event, at)."""
+    from hotline_tui.domain.states import Status
+
+    r = rng.random
+    oid, status, closed_at = o[0], o[1], o[9]
+    out: list[tuple[tuple, list[int]]] = []
+    for k, (ev, at) in enumerate(evs):
+        if ev != "reply":
+            continue
+        after = evs[k + 1] if k + 1 < len(evs) else None
+        fields: dict[str, str] = {}
+        verdict = score = None
+        reasons = "[]"
+        reviewed = decided = None
+        note = ""
+        if after is not None and after[0] == "send_back":
+            decision, decided = "sent_back", after[1]
+            pieces, note = w.lazy(), SEND_BACK_NOTE
+        elif after is None and status == Status.REPLIED.value:
+            decision = "pending"
+            x = r()
+            if x < 0.55:
+                pieces, fields = w.good(o, _p(at))
+            elif x < 0.85 or not w.last_good[o[4]]:
+                pieces = w.lazy()
+            else:  # pasted from another order of the same unit
+                pieces = list(rng.choice(w.last_good[o[4]]))
+        elif after is None and status == Status.CLOSED.value:
+            decision, decided = "accepted", closed_at
+            if r() < 0.92:
+                pieces, fields = w.good(o, _p(at))
+            else:
+                pieces = w.lazy()
+        else:
+            continue
+        text = "".join(pieces)
+        if fields and decision == "accepted":
+            recent = w.last_good[o[4]]
+            recent.append(tuple(pieces))
+            if len(recent) > 20:
+                del recent[0]
+        fp, keys = w.keys.keys(pieces)
+        if decision == "pending":
+            verdict, score, reasons = _review_row(o[:9], text, fields)
+            reviewed = at
+        out.append(((
+            oid, at, rng.choices(SOURCES, (7, 2, 1))[0],
+            text, fields.get("contact_by", ""), fields.get("contacted_at", ""),
+            fields.get("contact_method", ""), "", "", fields.get("handler", ""),
+            fields.get("handler_phone", ""), fp, verdict, score, reasons, reviewed,
+            decision, decided, clerk if decided else "", note), keys))
+    return out
+
+
+_LEVELS = tuple(lv for lv, _ in SATISFACTION)
+_WEIGHTS = tuple(p for _, p in SATISFACTION)
+_LEVEL_TEXT = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
+
+
+def _callback(rng: random.Random, w: _Writer, now: datetime, since: datetime, clerk: str,
+              oid: int, closed_at: str, tier: int | None, version: int, rework: int,
+              order_text: Any) -> tuple | None:
+    """The callback of one closed order, or None (not called back, or not yet). Returns
+    (callback row, history rows, update, reply or None, reopened): update is (status or
+    None, due_at, replied_at, closed_at, version, id) as _callbacks writes it; the reply is
+    (REPLY_COLS row, band keys). `rework`: the order's rework count before;
+    `order_text(oid)`: its (title, category, unit_id, owner_id)."""
+    r = rng.random
+    if r() >= CALLBACK_SHARE:
+        return None
+    c_at = _p(closed_at) + timedelta(hours=rng.randint(20, 96), minutes=rng.randint(0, 59))
+    if c_at > now:
+        return None
+    closed_s, rework_s, replied_s = "closed", "rework", "replied"
+    reached = r() < 0.92
+    level = solved = None
+    if reached:
+        level = rng.choices(_LEVELS, _WEIGHTS)[0]
+        solved = level != "unsatisfied" if r() < 0.8 else level == "satisfied"
+    cb_row = (oid, _t(c_at), clerk, reached, solved, level, "")
+    summary = "回访：" + ("已联系上" if reached else "未联系上")
+    if reached:
+        summary += "，" + ("已解决" if solved else "未解决") + "，" + _LEVEL_TEXT[level]
+    hist = [(oid, _t(c_at), clerk, "callback", closed_s, closed_s, "{}", summary)]
+    version += 1
+    if not (reached and (level == "unsatisfied" or solved is False)):
+        return cb_row, hist, (None, None, None, None, version, oid), None, False
+    # reopened: a new deadline of the tier in working days (weekdays in the demo)
+    due = _add_weekdays(c_at, tier or 3)
+    hist.append((oid, _t(c_at), clerk, "reopen", closed_s, rework_s,
+                 json.dumps({"due_at": [None, _t(due)], "closed_at": [closed_at, None],
+                             "rework_count": [rework, rework + 1]}),
+                 "回访不满意，重新办理。" + summary))
+    version += 1
+    rep_at = c_at + timedelta(hours=rng.randint(24, 96))
+    acc_at = rep_at + timedelta(hours=rng.randint(2, 30))
+    if acc_at > now:  # still with the unit
+        return cb_row, hist, (rework_s, _t(due), None, None, version, oid), None, True
+    recent = rep_at >= since
+    if recent:
+        pieces, fields = w.good((oid, closed_s, *order_text(oid)), rep_at)
+        text = "".join(pieces)
+    else:  # older than the replies kept: the history's note only
+        text = REWORK_NOTE
+    hist.append((oid, _t(rep_at), clerk, "reply", rework_s, replied_s,
+                 json.dumps({"replied_at": [None, _t(rep_at)]}), text))
+    hist.append((oid, _t(acc_at), clerk, "accept", replied_s, closed_s,
+                 json.dumps({"closed_at": [None, _t(acc_at)]}), ""))
+    version += 2
+    reply = None
+    if recent:
+        fp, keys = w.keys.keys(pieces)
+        reply = ((oid, _t(rep_at), "typed", text, fields["contact_by"], fields["contacted_at"],
+                  fields["contact_method"], "", "", fields["handler"], fields["handler_phone"],
+                  fp, None, None, "[]", None, "accepted", _t(acc_at), clerk, ""), keys)
+    return cb_row, hist, (closed_s, _t(due), _t(rep_at), _t(acc_at), version, oid), reply, True
+
+
+def _check_states() -> None:
+    from hotline_tui.domain.states import Event, Status, next_status
+
+    assert next_status(Status.CLOSED, Event.REOPEN) == Status.REWORK
+    assert next_status(Status.REWORK, Event.REPLY) == Status.REPLIED
+    assert next_status(Status.REPLIED, Event.ACCEPT) == Status.CLOSED
+
+
 def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
                              now: datetime) -> dict[int, tuple[str, str]]:
     """See the module docstring. Works inside the caller's transaction on `db`. Returns
     the orders whose status it changed, {id: (old, new)} (the bulk load, whose search
     triggers are off, brings the search index up to date with it)."""
-    from hotline_tui.domain.states import Event, Status, next_status
-
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
     since = _t(now - timedelta(days=REPLY_DAYS))
     clerk_row = db.execute("SELECT value FROM setting WHERE key = 'clerk_name'").fetchone()
@@ -327,58 +479,12 @@ def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
     replies: list[tuple] = []
     bands: list[tuple[int, int, int]] = []
     next_id = (db.execute("SELECT max(id) FROM reply").fetchone()[0] or 0) + 1
-    r = rng.random
     for oid in with_reply:
         o = orders.get(oid)
         if o is None:
             continue
-        status, closed_at = o[1], o[9]
-        evs = events[oid]
-        for k, (ev, at) in enumerate(evs):
-            if ev != "reply":
-                continue
-            after = evs[k + 1] if k + 1 < len(evs) else None
-            fields: dict[str, str] = {}
-            verdict = score = None
-            reasons = "[]"
-            reviewed = decided = None
-            note = ""
-            if after is not None and after[0] == "send_back":
-                decision, decided = "sent_back", after[1]
-                pieces, note = w.lazy(), SEND_BACK_NOTE
-            elif after is None and status == Status.REPLIED.value:
-                decision = "pending"
-                x = r()
-                if x < 0.55:
-                    pieces, fields = w.good(o, _p(at))
-                elif x < 0.85 or not w.last_good[o[4]]:
-                    pieces = w.lazy()
-                else:  # pasted from another order of the same unit
-                    pieces = list(rng.choice(w.last_good[o[4]]))
-            elif after is None and status == Status.CLOSED.value:
-                decision, decided = "accepted", closed_at
-                if r() < 0.92:
-                    pieces, fields = w.good(o, _p(at))
-                else:
-                    pieces = w.lazy()
-            else:
-                continue
-            text = "".join(pieces)
-            if fields and decision == "accepted":
-                recent = w.last_good[o[4]]
-                recent.append(tuple(pieces))
-                if len(recent) > 20:
-                    del recent[0]
-            fp, keys = w.keys.keys(pieces)
-            if decision == "pending":
-                verdict, score, reasons = _review_row(o[:9], text, fields)
-                reviewed = at
-            replies.append((
-                oid, at, rng.choices(SOURCES, (7, 2, 1))[0],
-                text, fields.get("contact_by", ""), fields.get("contacted_at", ""),
-                fields.get("contact_method", ""), "", "", fields.get("handler", ""),
-                fields.get("handler_phone", ""), fp, verdict, score, reasons, reviewed,
-                decision, decided, clerk if decided else "", note))
+        for row, keys in _order_replies(w, rng, o, events[oid], clerk):
+            replies.append(row)
             bands.extend((key, next_id, oid) for key in dict.fromkeys(keys))
             next_id += 1
     reply_sql = (f"INSERT INTO reply({', '.join(REPLY_COLS)}) "
@@ -388,7 +494,7 @@ def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
         bands.sort()
         db.executemany("INSERT INTO reply_band(band_key, reply_id, order_id) VALUES (?, ?, ?)",
                        bands)
-    changed = _callbacks(db, rng, now, clerk, w, rework, next_status, Event, Status)
+    changed = _callbacks(db, rng, now, clerk, w, rework)
     if rework:
         db.executemany("UPDATE work_order SET rework_count = ? WHERE id = ?",
                        [(n, oid) for oid, n in sorted(rework.items()) if n])
@@ -396,11 +502,9 @@ def fill_demo_replies_sqlite(db: sqlite3.Connection, rng: random.Random | int,
 
 
 def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk: str,
-               w: _Writer, rework: dict[int, int], next_status: Any, Event: Any,
-               Status: Any) -> dict[int, tuple[str, str]]:
+               w: _Writer, rework: dict[int, int]) -> dict[int, tuple[str, str]]:
     """Callbacks of closed orders; unsatisfied ones reopen (and close again when there was
     time). Adds to `rework` the reopens. Returns the orders left in another status."""
-    r = rng.random
     cb_rows: list[tuple] = []
     hist: list[tuple] = []
     updates: list[tuple] = []
@@ -417,67 +521,22 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
         return db.execute("SELECT title, category, unit_id, owner_id FROM work_order "
                           "WHERE id = ?", (oid,)).fetchone()
 
-    levels = [lv for lv, _ in SATISFACTION]
-    weights = [p for _, p in SATISFACTION]
-    closed_s, rework_s, replied_s = Status.CLOSED.value, Status.REWORK.value, \
-        Status.REPLIED.value
-    assert next_status(Status.CLOSED, Event.REOPEN) == Status.REWORK
-    assert next_status(Status.REWORK, Event.REPLY) == Status.REPLIED
-    assert next_status(Status.REPLIED, Event.ACCEPT) == Status.CLOSED
+    _check_states()
     since = now - timedelta(days=REPLY_DAYS)
     for oid, closed_at, tier, version in closed:
-        if r() >= CALLBACK_SHARE:
+        got = _callback(rng, w, now, since, clerk, oid, closed_at, tier, version,
+                        rework.get(oid, 0), order_text)
+        if got is None:
             continue
-        c_at = _p(closed_at) + timedelta(hours=rng.randint(20, 96), minutes=rng.randint(0, 59))
-        if c_at > now:
-            continue
-        reached = r() < 0.92
-        level = solved = None
-        if reached:
-            level = rng.choices(levels, weights)[0]
-            solved = level != "unsatisfied" if r() < 0.8 else level == "satisfied"
-        cb_rows.append((oid, _t(c_at), clerk, reached, solved, level, ""))
-        summary = "回访：" + ("已联系上" if reached else "未联系上")
-        if reached:
-            summary += "，" + ("已解决" if solved else "未解决") + "，" + \
-                {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}[level]
-        hist.append((oid, _t(c_at), clerk, "callback", closed_s, closed_s, "{}", summary))
-        version += 1
-        if not (reached and (level == "unsatisfied" or solved is False)):
-            updates.append((None, None, None, None, version, oid))
-            continue
-        # reopened: a new deadline of the tier in working days (weekdays in the demo)
-        due = _add_weekdays(c_at, tier or 3)
-        rework[oid] = rework.get(oid, 0) + 1
-        hist.append((oid, _t(c_at), clerk, "reopen", closed_s, rework_s,
-                     json.dumps({"due_at": [None, _t(due)], "closed_at": [closed_at, None],
-                                 "rework_count": [rework[oid] - 1, rework[oid]]}),
-                     "回访不满意，重新办理。" + summary))
-        version += 1
-        rep_at = c_at + timedelta(hours=rng.randint(24, 96))
-        acc_at = rep_at + timedelta(hours=rng.randint(2, 30))
-        if acc_at > now:  # still with the unit
-            updates.append((rework_s, _t(due), None, None, version, oid))
-            continue
-        recent = rep_at >= since
-        if recent:
-            pieces, fields = w.good((oid, closed_s, *order_text(oid)), rep_at)
-            text = "".join(pieces)
-        else:  # older than the replies kept: the history's note only
-            text = REWORK_NOTE
-        hist.append((oid, _t(rep_at), clerk, "reply", rework_s, replied_s,
-                     json.dumps({"replied_at": [None, _t(rep_at)]}), text))
-        hist.append((oid, _t(acc_at), clerk, "accept", replied_s, closed_s,
-                     json.dumps({"closed_at": [None, _t(acc_at)]}), ""))
-        version += 2
-        updates.append((closed_s, _t(due), _t(rep_at), _t(acc_at), version, oid))
-        if recent:
-            fp, keys = w.keys.keys(pieces)
-            reply_rows.append((
-                oid, _t(rep_at), "typed", text, fields["contact_by"], fields["contacted_at"],
-                fields["contact_method"], "", "", fields["handler"], fields["handler_phone"],
-                fp, None, None, "[]", None, "accepted", _t(acc_at), clerk, ""))
-            band_rows.extend((k, next_id, oid) for k in dict.fromkeys(keys))
+        cb_row, h, update, reply, reopened = got
+        cb_rows.append(cb_row)
+        hist.extend(h)
+        updates.append(update)
+        if reopened:
+            rework[oid] = rework.get(oid, 0) + 1
+        if reply is not None:
+            reply_rows.append(reply[0])
+            band_rows.extend((k, next_id, oid) for k in dict.fromkeys(reply[1]))
             next_id += 1
     db.executemany("INSERT INTO callback(order_id, at, \"by\", reached, solved, satisfaction, "
                    "remark) VALUES (?, ?, ?, ?, ?, ?, ?)", cb_rows)
@@ -490,7 +549,7 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
                    [(ver, oid) for _st, _due, _rep, _acc, ver, oid in updates])
     db.executemany(
         "UPDATE work_order SET status = ?, due_at = ?, closed_at = NULL WHERE id = ?",
-        [(st, due, oid) for st, due, _rep, acc, _ver, oid in updates if st == rework_s])
+        [(st, due, oid) for st, due, _rep, acc, _ver, oid in updates if st == "rework"])
     db.executemany(
         "UPDATE work_order SET due_at = ?, replied_at = ?, closed_at = ? WHERE id = ?",
         [(due, rep, acc, oid) for _st, due, rep, acc, _ver, oid in updates if acc])
@@ -500,8 +559,105 @@ def _callbacks(db: sqlite3.Connection, rng: random.Random, now: datetime, clerk:
         band_rows.sort()
         db.executemany("INSERT INTO reply_band(band_key, reply_id, order_id) VALUES (?, ?, ?)",
                        band_rows)
-    return {oid: (closed_s, st) for st, _due, _rep, _acc, _ver, oid in updates
-            if st is not None and st != closed_s}
+    return {oid: ("closed", st) for st, _due, _rep, _acc, _ver, oid in updates
+            if st is not None and st != "closed"}
+
+
+# ---- with the generator: one chunk at a time ----------------------------------------------
+
+
+class ChunkReplies:
+    """The replies and callbacks of the demo's orders made chunk by chunk, beside the orders
+    (services.demo._make_chunk, in the helper process of a large load): the same rules as
+    fill_demo_replies_sqlite, the order rows (status, times, version, rework_count) and
+    search rows left final, so nothing is updated afterwards. Chunk k draws from its own
+    random stream (seed, k); a pending reply pasted from another order takes one of the
+    same unit in the same chunk. Build once per process."""
+
+    def __init__(self, seed: int, now: datetime, clerk: str, units: dict[int, str],
+                 owners: dict[int, tuple[str, str]], raw: dict[str, Any]) -> None:
+        from hotline_tui.services.demo_text import ORDER_COLUMNS
+
+        _check_states()
+        self.seed = seed
+        self.now = now
+        self.since = now - timedelta(days=REPLY_DAYS)
+        self.since_t = _t(self.since)
+        self.clerk = clerk
+        # the actions' numbers and places are drawn once, from the run's seed
+        self.w = _Writer(None, replies_rng(seed), units=units, owners=owners, raw=raw)
+        self.w._prepare()
+        self.col = {c: i for i, c in enumerate(ORDER_COLUMNS)}
+
+    def make(self, chunk_no: int, orders: list[tuple], search: list[tuple],
+             hist: list[tuple]) -> tuple[list[tuple[tuple, list[int]]], list[tuple]]:
+        """Replies and callbacks of one chunk (orders, search and history rows as
+        ChunkMaker.make gives them, changed in place: order and search rows replaced, the
+        callbacks' history rows added). Returns (replies as (REPLY_COLS row, band keys),
+        callback rows)."""
+        if not orders:
+            return [], []
+        rng = random.Random(f"demo replies {self.seed} {chunk_no}")
+        w = self.w
+        w.rng = rng
+        w.last_good = defaultdict(list)
+        c = self.col
+        c_st, c_title, c_cat, c_unit, c_owner = (c["status"], c["title"], c["category"],
+                                                 c["unit_id"], c["owner_id"])
+        c_content, c_type, c_no, c_closed = (c["content"], c["request_type"], c["order_no"],
+                                             c["closed_at"])
+        first = orders[0][0]
+        since = self.since_t
+        events: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for h in hist:
+            ev = h[3]
+            if ev == "send_back" or (ev == "reply" and (
+                    h[1] >= since or orders[h[0] - first][c_st] in ("replied", "rework"))):
+                events[h[0]].append((ev, h[1]))
+        replies: list[tuple[tuple, list[int]]] = []
+        for oid, evs in sorted(events.items()):
+            if not any(e == "reply" for e, _ in evs):
+                continue
+            row = orders[oid - first]
+            o = (oid, row[c_st], row[c_title], row[c_cat], row[c_unit], row[c_owner],
+                 row[c_content], row[c_type], row[c_no], row[c_closed])
+            replies.extend(_order_replies(w, rng, o, evs, self.clerk))
+
+        def order_text(oid: int) -> tuple:
+            row = orders[oid - first]
+            return row[c_title], row[c_cat], row[c_unit], row[c_owner]
+
+        c_tier, c_ver, c_rw, c_due, c_rep = (c["tier_days"], c["version"], c["rework_count"],
+                                             c["due_at"], c["replied_at"])
+        cb_rows: list[tuple] = []
+        cb_hist: list[tuple] = []
+        for k, row in enumerate(orders):
+            if row[c_st] != "closed" or row[c_closed] is None:
+                continue
+            oid = row[0]
+            got = _callback(rng, w, self.now, self.since, self.clerk, oid, row[c_closed],
+                            row[c_tier], row[c_ver], row[c_rw], order_text)
+            if got is None:
+                continue
+            cb_row, h, (st, due, rep, acc, ver, _oid), reply, reopened = got
+            cb_rows.append(cb_row)
+            cb_hist.extend(h)
+            new = list(row)
+            new[c_ver] = ver
+            if reopened:
+                new[c_rw] += 1
+            if st == "rework":
+                new[c_st], new[c_due], new[c_closed] = st, due, None
+                key, doc, _st, u = search[k]
+                search[k] = (key, doc, "s" + st, u)
+            elif acc:
+                new[c_due], new[c_rep], new[c_closed] = due, rep, acc
+            orders[k] = tuple(new)
+            if reply is not None:
+                replies.append(reply)
+        cb_hist.sort(key=lambda h: (h[0], h[1]))
+        hist.extend(cb_hist)
+        return replies, cb_rows
 
 
 def _add_weekdays(at: datetime, n: int) -> datetime:

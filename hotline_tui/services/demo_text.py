@@ -33,7 +33,7 @@ ORDER_COLUMNS = (
     "request_type", "category", "title", "content", "area", "address", "source", "urgency",
     "urgent", "confidential", "anonymous", "upstream_unit", "upstream_due_at", "status",
     "unit_id", "tier_days", "dispatched_at", "due_at", "signed_at", "replied_at", "closed_at",
-    "is_demo", "version", "created_at", "updated_at", "owner_id",
+    "is_demo", "version", "created_at", "updated_at", "owner_id", "rework_count",
 )
 TIME_COLUMNS = frozenset(
     {"received_at", "upstream_due_at", "dispatched_at", "due_at", "signed_at", "replied_at",
@@ -498,7 +498,7 @@ class ChunkMaker:
                 texts[i_sign] if i_sign is not None else None,
                 texts[i_rep] if i_rep is not None else None,
                 texts[-1] if status == "closed" else None, True, len(cut), texts[0], texts[-1],
-                owner_id,
+                owner_id, 1 if "send_back" in got else 0,
             ))
             ndoc = name_docs.get(caller)
             if ndoc is None:
