@@ -30,7 +30,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA cache_size=-32000")
+    cur.execute("PRAGMA cache_size=-16000")
     cur.close()
     from hotline_tui.store.search import register_functions
 
