@@ -126,36 +126,26 @@ def count_period(conn: Connection, label: str, start: datetime, end: datetime,
             row[k] = row.get(k, 0) + v
 
     kept = _kept(conn, label, start, end, as_of, repeats, limits) if cache else None
-    if kept is not None:
-        for uid, c in kept.units.items():
-            if not kept.due and not any(c[k] for k in mc.KEPT if k not in mc.READING_TIME):
-                continue  # counted only for its ended month's deadlines, not asked here
-            put(uid, dispatched=c["dispatched"], closed=c["closed"],
-                closed_on_time=c["closed_on_time"], replies=c["replied"],
-                sent_back=c["reworked"], received=c["received"], direct=c["direct"],
-                callbacks=c["callbacks"], satisfied=c["satisfied"])
-            if repeats:
-                put(uid, repeats=c["repeats"])
-            if kept.due:
-                put(uid, due=c["due"], overdue=c["overdue"])
-            if kept.sign and uid is not None:
-                put(uid, signed=c["signed"], signed_on_time=c["signed_on_time"])
-    else:
-        for uid, (n, closed, on_time, replied, reworked, _signed) in mq.dispatch_counts(
-                conn, start, end).items():
-            put(uid, dispatched=n, closed=closed, closed_on_time=on_time, replies=replied,
-                sent_back=reworked)
-        for uid, (n, direct) in mq.intake_counts(conn, start, end).items():
-            put(uid, received=n, direct=direct)
+    if kept is None:  # the same per-unit counts, straight from the orders
+        kept = mc.MonthCells(mc.count_units(conn, start, end, units=None, repeats=repeats,
+                                            due=False), due=False, repeats=repeats)
+    for uid, c in kept.units.items():
+        if not kept.due and not any(c[k] for k in mc.KEPT if k not in mc.READING_TIME):
+            continue  # counted only for its ended month's deadlines, not asked here
+        put(uid, dispatched=c["dispatched"], closed=c["closed"],
+            closed_on_time=c["closed_on_time"], replies=c["replied"],
+            sent_back=c["reworked"], received=c["received"], direct=c["direct"],
+            callbacks=c["callbacks"], satisfied=c["satisfied"])
         if repeats:
-            for uid, n in mq.repeat_counts(conn, start, end).items():
-                put(uid, repeats=n)
-        for uid, (valid, ok) in mq.callback_counts(conn, start, end).items():
-            put(uid, callbacks=valid, satisfied=ok)
-    if kept is None or not kept.due:
+            put(uid, repeats=c["repeats"])
+        if kept.due:
+            put(uid, due=c["due"], overdue=c["overdue"])
+        if kept.sign and uid is not None:
+            put(uid, signed=c["signed"], signed_on_time=c["signed_on_time"])
+    if not kept.due:
         for uid, (due, late) in mq.due_counts(conn, start, end, as_of).items():
             put(uid, due=due, overdue=late)
-    if kept is None or not kept.sign:
+    if not kept.sign:
         for uid, c in mq.sign_counts(conn, start, end, as_of, limits).items():
             put(uid, signed=c.signed, signed_on_time=c.signed_on_time)
     for uid, n in mq.return_counts(conn, start, end).items():
